@@ -1,0 +1,716 @@
+"""The records of a registered resale offering, from the issuer to each supplement and holder.
+
+Share counts are integers and money is Decimal. Filed records are never lost: every foreign key on the
+filing chain is PROTECT, and a filed supplement refuses edits and deletes (see ``Supplement``).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from . import validators
+
+MAX_COUNT = 1_000_000_000_000
+
+
+def count_field(*, null: bool = False, help_text: str, verbose_name: str | None = None):
+    return models.PositiveBigIntegerField(
+        null=null,
+        blank=null,
+        validators=[MaxValueValidator(MAX_COUNT)],
+        help_text=help_text,
+        verbose_name=verbose_name,
+    )
+
+
+def decimal_field(*, null: bool = True, help_text: str, places: int = 6, verbose_name: str | None = None):
+    return models.DecimalField(
+        max_digits=12 + places,
+        decimal_places=places,
+        null=null,
+        blank=null,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=help_text,
+        verbose_name=verbose_name,
+    )
+
+
+class FilerCategory(models.TextChoices):
+    SMALL_BUSINESS_ISSUER = "small_business_issuer", "Small business issuer (Regulation S-B)"
+    SMALLER_REPORTING_COMPANY = "smaller_reporting_company", "Smaller reporting company"
+    NON_ACCELERATED = "non_accelerated_filer", "Non-accelerated filer"
+    ACCELERATED = "accelerated_filer", "Accelerated filer"
+    LARGE_ACCELERATED = "large_accelerated_filer", "Large accelerated filer"
+    WKSI = "well_known_seasoned_issuer", "Well-known seasoned issuer"
+
+
+class Issuer(models.Model):
+    name = models.CharField(max_length=200, help_text="Exact legal name, as on the cover of its filings.")
+    cik = models.CharField(
+        "CIK",
+        max_length=10,
+        null=True,
+        blank=True,
+        validators=[validators.validate_cik],
+        help_text="EDGAR Central Index Key, digits only (e.g. 799694). Leave blank if unknown.",
+    )
+    state_of_incorporation = models.CharField(max_length=60, blank=True, default="")
+    fiscal_year_end = models.CharField(
+        max_length=5,
+        blank=True,
+        default="",
+        validators=[validators.validate_month_day],
+        help_text="MM-DD, e.g. 08-31. Drives 10-K/10-Q due dates.",
+    )
+    filer_category = models.CharField(
+        max_length=40,
+        choices=FilerCategory.choices,
+        blank=True,
+        default="",
+        help_text="Exchange Act filer status; sets the periodic report deadlines.",
+    )
+    exchange_act_file_number = models.CharField(
+        max_length=9,
+        blank=True,
+        default="",
+        validators=[validators.validate_exchange_act_file_number],
+        help_text="Commission file number for Exchange Act reports, e.g. 0-15482.",
+    )
+    principal_market = models.CharField(
+        max_length=120, blank=True, default="", help_text="Where the common stock trades, e.g. OTC Bulletin Board."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["cik"], name="issuer_unique_cik"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(cik__isnull=True), name="issuer_unique_name_without_cik"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SecurityKind(models.TextChoices):
+    COMMON = "common", "Common stock"
+    PREFERRED = "preferred", "Preferred stock"
+    WARRANT = "warrant", "Warrant"
+    UNIT = "unit", "Unit"
+    DEBT = "debt", "Debt"
+    RIGHT = "right", "Right"
+    OTHER = "other", "Other"
+
+
+class Security(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="securities")
+    key = models.SlugField(max_length=64, help_text="Short name used to tie records together, e.g. common or warrant.")
+    title = models.CharField(
+        max_length=200, help_text='As the prospectus names it, e.g. "Series A Convertible Preferred Stock".'
+    )
+    kind = models.CharField(max_length=20, choices=SecurityKind.choices)
+    par_value = decimal_field(help_text="Par value per share in dollars, e.g. 0.001.")
+    authorized = count_field(null=True, help_text="Shares authorized by the charter, if stated.")
+    outstanding = count_field(null=True, help_text="Shares outstanding, if stated.")
+    converts_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="convertible_from",
+        help_text="For warrants and convertibles: the security received on exercise or conversion.",
+    )
+    shares_per_security = decimal_field(
+        help_text="Underlying shares received per warrant or convertible share, e.g. 2."
+    )
+    price_per_share = decimal_field(
+        help_text="Cash paid to the issuer per underlying share on exercise or conversion; 0 where "
+        "conversion pays nothing; blank where not stated.",
+    )
+    term = models.CharField(max_length=100, blank=True, default="", help_text='As stated, e.g. "3 years".')
+    expires_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["issuer", "id"]
+        verbose_name_plural = "securities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "key"], name="security_unique_key_per_issuer"),
+            models.CheckConstraint(
+                condition=Q(converts_into__isnull=True, shares_per_security__isnull=True)
+                | Q(converts_into__isnull=False, shares_per_security__isnull=False),
+                name="security_conversion_terms_complete",
+                violation_error_message="A security that converts needs both the underlying security "
+                "and the shares per security.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.issuer})"
+
+    def clean(self) -> None:
+        if self.converts_into_id and self.shares_per_security is None:
+            raise ValidationError({"shares_per_security": "Required when the security converts."})
+        if self.shares_per_security is not None and not self.converts_into_id:
+            raise ValidationError({"converts_into": "Required when shares per security is given."})
+        if self.converts_into_id and self.issuer_id and self.converts_into.issuer_id != self.issuer_id:
+            raise ValidationError({"converts_into": "Must be a security of the same issuer."})
+
+
+class Offering(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="offerings")
+    key = models.SlugField(max_length=64)
+    title = models.CharField(max_length=200, help_text="e.g. Unit offering completed in March 2003.")
+    closed_on = models.DateField(null=True, blank=True, help_text="Closing date, where the day is known.")
+    closed_in = models.CharField(
+        max_length=7,
+        blank=True,
+        default="",
+        validators=[validators.validate_year_month],
+        help_text="YYYY-MM, where only the month of closing is stated.",
+    )
+    units_sold = count_field(null=True, help_text="Number of units sold in the private placement.")
+    price_per_unit = decimal_field(help_text="Purchase price per unit in dollars.")
+
+    class Meta:
+        ordering = ["issuer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "key"], name="offering_unique_key_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UnitComponent(models.Model):
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="unit_components")
+    security = models.ForeignKey(Security, on_delete=models.PROTECT, related_name="unit_components")
+    quantity = decimal_field(
+        null=False, help_text="How many of the security one unit holds: 3, 1, or 0.25 for a quarter warrant."
+    )
+
+    class Meta:
+        ordering = ["offering", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="unit_component_quantity_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize()} x {self.security.title}"
+
+
+class Condition(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="conditions")
+    key = models.SlugField(max_length=64)
+    description = models.TextField(
+        max_length=1000, help_text="What must happen before holders may exercise or convert."
+    )
+    restricts = models.ManyToManyField(
+        Security, related_name="conditions", help_text="Securities whose exercise or conversion waits on it."
+    )
+    satisfied_on = models.DateField(null=True, blank=True, help_text="Leave blank while the condition is pending.")
+
+    class Meta:
+        ordering = ["issuer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "key"], name="condition_unique_key_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.satisfied_on is None
+
+
+class RegistrationForm(models.TextChoices):
+    S1 = "S-1", "Form S-1"
+    S2 = "S-2", "Form S-2 (rescinded 2005)"
+    S3 = "S-3", "Form S-3"
+    S3ASR = "S-3ASR", "Form S-3ASR"
+    SB1 = "SB-1", "Form SB-1 (rescinded 2008)"
+    SB2 = "SB-2", "Form SB-2 (rescinded 2008)"
+    F1 = "F-1", "Form F-1"
+    F3 = "F-3", "Form F-3"
+    F3ASR = "F-3ASR", "Form F-3ASR"
+    S4 = "S-4", "Form S-4"
+    F4 = "F-4", "Form F-4"
+    S8 = "S-8", "Form S-8"
+    S11 = "S-11", "Form S-11"
+    OTHER = "other", "Other"
+
+
+class RegistrationStatement(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="registration_statements")
+    file_number = models.CharField(
+        max_length=10,
+        unique=True,
+        validators=[validators.validate_registration_file_number],
+        help_text="Securities Act file number, e.g. 333-105026.",
+    )
+    form = models.CharField(max_length=10, choices=RegistrationForm.choices, blank=True, default="")
+    filed_on = models.DateField(null=True, blank=True, help_text="Date the registration statement was first filed.")
+    effective_on = models.DateField(null=True, blank=True, help_text="Date the SEC declared it effective.")
+    last_amended_on = models.DateField(
+        null=True, blank=True, help_text="Filing date of the last amendment, as the dossier states it."
+    )
+    forward_incorporation = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether later Exchange Act reports are incorporated automatically. If not, each new "
+        "10-Q/10-K must be added to the prospectus by a supplement or an amendment.",
+    )
+    resale = models.BooleanField(default=True, help_text="Registers resales by selling stockholders.")
+    stated_proceeds_if_exercised = decimal_field(
+        places=2,
+        help_text="The issuer's proceeds if every warrant is exercised and every convertible converted, "
+        "as the filing states it. The compliance check recomputes it.",
+    )
+
+    class Meta:
+        ordering = ["file_number"]
+
+    def __str__(self) -> str:
+        return f"Registration No. {self.file_number}"
+
+
+class AmendmentKind(models.TextChoices):
+    PRE_EFFECTIVE = "pre_effective", "Pre-effective amendment"
+    POST_EFFECTIVE = "post_effective", "Post-effective amendment"
+
+
+class Amendment(models.Model):
+    registration_statement = models.ForeignKey(
+        RegistrationStatement, on_delete=models.PROTECT, related_name="amendments"
+    )
+    kind = models.CharField(max_length=20, choices=AmendmentKind.choices)
+    number = models.PositiveIntegerField(null=True, blank=True, help_text="Amendment No., if numbered.")
+    filed_on = models.DateField()
+    effective_on = models.DateField(null=True, blank=True)
+    accession_number = models.CharField(
+        max_length=20, blank=True, default="", validators=[validators.validate_accession_number]
+    )
+    annual_report = models.ForeignKey(
+        "PeriodicReport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        help_text="The annual report whose financial statements a post-effective amendment brings in "
+        "(the Section 10(a)(3) update).",
+    )
+
+    class Meta:
+        ordering = ["registration_statement", "filed_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} filed {self.filed_on:%B %-d, %Y}"
+
+
+class RegisteredAmount(models.Model):
+    registration_statement = models.ForeignKey(
+        RegistrationStatement, on_delete=models.PROTECT, related_name="registered_amounts"
+    )
+    security = models.ForeignKey(Security, on_delete=models.PROTECT, related_name="registered_amounts")
+    amount = count_field(help_text="Number of securities registered for resale.")
+
+    class Meta:
+        ordering = ["registration_statement", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_statement", "security"], name="registered_amount_unique_security"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} {self.security.title}"
+
+
+class ComponentSource(models.TextChoices):
+    ISSUED = "issued", "Issued"
+    ISSUABLE_ON_EXERCISE = "issuable_on_exercise", "Issuable on exercise"
+    ISSUABLE_ON_CONVERSION = "issuable_on_conversion", "Issuable on conversion"
+    OTHER = "other", "Other"
+
+
+class RegisteredComponent(models.Model):
+    registered_amount = models.ForeignKey(RegisteredAmount, on_delete=models.CASCADE, related_name="components")
+    source = models.CharField(max_length=30, choices=ComponentSource.choices)
+    from_security = models.ForeignKey(
+        Security,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registered_components",
+        help_text="The security these shares come from: the unit for issued shares, the warrant for "
+        "exercise shares, the preferred for conversion shares.",
+    )
+    from_offering = models.ForeignKey(
+        Offering, on_delete=models.PROTECT, null=True, blank=True, related_name="registered_components"
+    )
+    amount = count_field(help_text="Shares in this part of the registered amount.")
+
+    class Meta:
+        ordering = ["registered_amount", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.amount:,} {self.get_source_display().lower()}"
+
+
+class Prospectus(models.Model):
+    registration_statement = models.ForeignKey(
+        RegistrationStatement, on_delete=models.PROTECT, related_name="prospectuses"
+    )
+    dated_on = models.DateField("date", help_text="The date on the prospectus cover.")
+    page_references = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validators.validate_page_references],
+        help_text='Section title to first page, e.g. {"Risk Factors": 7, "Selling Stockholders": 23}.',
+    )
+    information_as_of = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Counsel's date of the information the prospectus carries, for Section 10(a)(3). "
+        "Leave blank to use the period end of the latest audited annual financial statements.",
+    )
+    document = models.FileField(
+        upload_to="prospectuses/", blank=True, help_text="The prospectus as filed (PDF, HTML or text)."
+    )
+
+    class Meta:
+        ordering = ["registration_statement", "-dated_on"]
+        verbose_name_plural = "prospectuses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_statement", "dated_on"], name="prospectus_unique_date_per_registration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Prospectus dated {self.dated_on:%B %-d, %Y} ({self.registration_statement.file_number})"
+
+
+class ReportForm(models.TextChoices):
+    F10K = "10-K", "10-K"
+    F10KSB = "10-KSB", "10-KSB"
+    F10Q = "10-Q", "10-Q"
+    F10QSB = "10-QSB", "10-QSB"
+    F8K = "8-K", "8-K"
+    F20F = "20-F", "20-F"
+    F6K = "6-K", "6-K"
+    DEF14A = "DEF 14A", "DEF 14A"
+    F10KA = "10-K/A", "10-K/A"
+    F10QA = "10-Q/A", "10-Q/A"
+    F10KSBA = "10-KSB/A", "10-KSB/A"
+    F10QSBA = "10-QSB/A", "10-QSB/A"
+    F8KA = "8-K/A", "8-K/A"
+
+
+ANNUAL_FORMS = frozenset({"10-K", "10-KSB", "20-F", "10-K/A", "10-KSB/A"})
+QUARTERLY_FORMS = frozenset({"10-Q", "10-QSB", "10-Q/A", "10-QSB/A"})
+
+
+class PeriodicReport(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="periodic_reports")
+    key = models.SlugField(max_length=64, help_text="Short name, e.g. annual_2002 or quarter_2003_05.")
+    form = models.CharField(max_length=10, choices=ReportForm.choices)
+    period_end = models.DateField(null=True, blank=True, help_text="Last day of the fiscal period covered.")
+    filed_on = models.DateField(null=True, blank=True, help_text="EDGAR filing date.")
+    accession_number = models.CharField(
+        max_length=20,
+        null=True,
+        blank=True,
+        validators=[validators.validate_accession_number],
+        help_text="EDGAR accession number, e.g. 0000950147-03-000824.",
+    )
+    page_references = models.JSONField(default=dict, blank=True, validators=[validators.validate_page_references])
+    document = models.FileField(
+        upload_to="reports/", blank=True, help_text="A copy of the report for delivery with supplements."
+    )
+
+    class Meta:
+        ordering = ["issuer", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["accession_number"], name="periodic_report_unique_accession"),
+            models.UniqueConstraint(fields=["issuer", "key"], name="periodic_report_unique_key_per_issuer"),
+            models.UniqueConstraint(
+                fields=["issuer", "form", "period_end"],
+                condition=Q(accession_number__isnull=True),
+                name="periodic_report_unique_period_without_accession",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    @property
+    def is_annual(self) -> bool:
+        return self.form in ANNUAL_FORMS
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.form in QUARTERLY_FORMS
+
+    def describe(self) -> str:
+        """How filings name it: "Quarterly Report on Form 10-QSB for the quarterly period ended May 31, 2003"."""
+        period = f"{self.period_end:%B} {self.period_end.day}, {self.period_end.year}" if self.period_end else None
+        if self.is_annual:
+            return f"Annual Report on Form {self.form}" + (f" for the fiscal year ended {period}" if period else "")
+        if self.is_quarterly:
+            return f"Quarterly Report on Form {self.form}" + (
+                f" for the quarterly period ended {period}" if period else ""
+            )
+        if self.form.startswith("8-K"):
+            return f"Current Report on Form {self.form}" + (f" dated {period}" if period else "")
+        return f"Form {self.form}" + (f" for the period ended {period}" if period else "")
+
+
+class SupplementRule(models.TextChoices):
+    B1 = "424(b)(1)", "Rule 424(b)(1)"
+    B2 = "424(b)(2)", "Rule 424(b)(2)"
+    B3 = "424(b)(3)", "Rule 424(b)(3)"
+    B4 = "424(b)(4)", "Rule 424(b)(4)"
+    B5 = "424(b)(5)", "Rule 424(b)(5)"
+    B7 = "424(b)(7)", "Rule 424(b)(7)"
+    B8 = "424(b)(8)", "Rule 424(b)(8)"
+
+
+class SupplementPurpose(models.TextChoices):
+    INCORPORATION_UPDATE = "incorporation_update", "Incorporation-by-reference update"
+    SELLING_STOCKHOLDER_UPDATE = "selling_stockholder_update", "Selling stockholder update"
+    PERIODIC_REPORT_ATTACHED = "periodic_report_attached", "Periodic report attached"
+    TERMS_UPDATE = "terms_update", "Terms update"
+    OTHER = "other", "Other (general update)"
+
+
+class SupplementStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    APPROVED = "approved", "Approved"
+    FILED = "filed", "Filed"
+
+
+class FiledRecordError(ValidationError):
+    """Raised when something tries to change or delete a filed supplement."""
+
+
+class SupplementQuerySet(models.QuerySet):
+    """Bulk deletes and updates bypass ``Supplement.save``; they refuse filed supplements too."""
+
+    def delete(self):
+        if self.filter(status=SupplementStatus.FILED).exists():
+            raise FiledRecordError("Filed supplements cannot be deleted.")
+        return super().delete()
+
+    def update(self, **kwargs):
+        if self.filter(status=SupplementStatus.FILED).exists():
+            raise FiledRecordError("Filed supplements cannot be edited.")
+        return super().update(**kwargs)
+
+
+class Supplement(models.Model):
+    prospectus = models.ForeignKey(Prospectus, on_delete=models.PROTECT, related_name="supplements")
+    number = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)], help_text="Supplement No., if numbered."
+    )
+    dated_on = models.DateField("date", help_text="The date on the supplement's date line.")
+    rule = models.CharField(
+        max_length=10,
+        choices=SupplementRule.choices,
+        default=SupplementRule.B3,
+        help_text="The Rule 424(b) paragraph it is filed under; (b)(3) for an ordinary update.",
+    )
+    purpose = models.CharField(max_length=30, choices=SupplementPurpose.choices)
+    summary = models.TextField(max_length=4000, blank=True, default="", help_text="One paragraph for staff.")
+    incorporates = models.ManyToManyField(
+        PeriodicReport,
+        through="SupplementIncorporation",
+        related_name="incorporating_supplements",
+        blank=True,
+        help_text="Reports this supplement adds to the documents incorporated by reference.",
+    )
+    delivered_with = models.ManyToManyField(
+        PeriodicReport,
+        through="SupplementEnclosure",
+        related_name="enclosing_supplements",
+        blank=True,
+        help_text="Reports delivered to investors together with the supplement and the prospectus.",
+    )
+    first_used_on = models.DateField(
+        null=True, blank=True, help_text="First use; Rule 424(b)(3) filing is due by the fifth business day after."
+    )
+    filed_on = models.DateField(null=True, blank=True, help_text="EDGAR filing date.")
+    accession_number = models.CharField(
+        max_length=20,
+        null=True,
+        blank=True,
+        validators=[validators.validate_accession_number],
+        help_text="EDGAR accession number of the 424(b) filing.",
+    )
+    status = models.CharField(
+        max_length=10, choices=SupplementStatus.choices, default=SupplementStatus.DRAFT, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SupplementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["prospectus", "dated_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["prospectus", "number"], name="supplement_unique_number_per_prospectus"),
+            models.UniqueConstraint(fields=["accession_number"], name="supplement_unique_accession"),
+            models.CheckConstraint(
+                condition=~Q(status="filed") | Q(filed_on__isnull=False),
+                name="supplement_filed_has_filing_date",
+                violation_error_message="A filed supplement needs its filing date.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = f"Supplement No. {self.number}" if self.number else "Prospectus supplement"
+        return f"{label} dated {self.dated_on:%B %-d, %Y} ({self.prospectus.registration_statement.file_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self._stored_status() == SupplementStatus.FILED:
+            raise FiledRecordError(f"{self} is filed; a filed supplement cannot be edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() == SupplementStatus.FILED:
+            raise FiledRecordError(f"{self} is filed; a filed supplement cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status == SupplementStatus.FILED
+
+    @property
+    def is_frozen(self) -> bool:
+        """Approved and filed supplements serve stored bytes; their content no longer changes."""
+        return self.status in (SupplementStatus.APPROVED, SupplementStatus.FILED)
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+
+class SupplementPart(models.Model):
+    """A row that belongs to one supplement's content; it cannot change once the supplement is filed."""
+
+    supplement: "Supplement"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.supplement.is_filed:
+            raise FiledRecordError(f"{self.supplement} is filed; its documents cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.supplement.is_filed:
+            raise FiledRecordError(f"{self.supplement} is filed; its documents cannot change.")
+        return super().delete(*args, **kwargs)
+
+
+class SupplementIncorporation(SupplementPart):
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="incorporations")
+    report = models.ForeignKey(PeriodicReport, on_delete=models.PROTECT, related_name="incorporations")
+
+    class Meta:
+        ordering = ["supplement", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplement", "report"], name="incorporation_unique_report"),
+        ]
+
+    def __str__(self) -> str:
+        return self.report.describe()
+
+
+class SupplementEnclosure(SupplementPart):
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="enclosures")
+    report = models.ForeignKey(PeriodicReport, on_delete=models.PROTECT, related_name="enclosures")
+
+    class Meta:
+        ordering = ["supplement", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplement", "report"], name="enclosure_unique_report"),
+        ]
+
+    def __str__(self) -> str:
+        return self.report.describe()
+
+
+class SupplementSection(SupplementPart):
+    """Free text that staff write for a general update or add to any supplement body."""
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200, blank=True, default="")
+    body = models.TextField(max_length=20000, help_text="Plain text; blank lines separate paragraphs.")
+    position = models.PositiveIntegerField(default=0, help_text="Order in the document; lower comes first.")
+
+    class Meta:
+        ordering = ["supplement", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.heading or self.body[:60]
+
+
+class SellingStockholder(models.Model):
+    registration_statement = models.ForeignKey(
+        RegistrationStatement, on_delete=models.PROTECT, related_name="selling_stockholders"
+    )
+    name = models.CharField(max_length=300)
+    shares_owned_before = count_field(null=True, help_text="Shares owned before the offering.")
+    shares_offered = count_field(help_text="Shares offered under this prospectus.")
+    shares_owned_after = count_field(null=True, help_text="Shares owned after the offering, if all offered are sold.")
+    percent_after = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Percent of the class owned after the offering (Item 507: shown when 1% or more).",
+    )
+    relationship = models.TextField(
+        max_length=1000,
+        blank=True,
+        default="",
+        help_text="Any position, office or material relationship with the issuer in the past three years.",
+    )
+    email = models.EmailField(max_length=254, null=True, blank=True)
+
+    class Meta:
+        ordering = ["registration_statement", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Investor(models.Model):
+    registration_statement = models.ForeignKey(
+        RegistrationStatement, on_delete=models.PROTECT, related_name="investors"
+    )
+    name = models.CharField(max_length=300)
+    email = models.EmailField(max_length=254, null=True, blank=True)
+    postal_address = models.TextField(max_length=1000, blank=True, default="")
+
+    class Meta:
+        ordering = ["registration_statement", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration_statement", "email"],
+                condition=Q(email__isnull=False),
+                name="investor_unique_email_per_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

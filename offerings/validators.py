@@ -1,0 +1,50 @@
+"""Field validators for SEC identifiers; each error message names the format expected."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+validate_registration_file_number = RegexValidator(
+    r"^333-\d{5,6}\Z",
+    "Enter a Securities Act file number such as 333-105026 (333-, then 5 or 6 digits).",
+    code="invalid_file_number",
+)
+validate_accession_number = RegexValidator(
+    r"^\d{10}-\d{2}-\d{6}\Z",
+    "Enter an EDGAR accession number such as 0000950147-03-000829 (10 digits, 2 digits, 6 digits).",
+    code="invalid_accession_number",
+)
+validate_cik = RegexValidator(r"^\d{1,10}\Z", "Enter the issuer's CIK: 1 to 10 digits.", code="invalid_cik")
+validate_exchange_act_file_number = RegexValidator(
+    r"^[01]-\d{4,6}\Z",
+    "Enter an Exchange Act file number such as 0-15482 (0- or 1-, then 4 to 6 digits).",
+    code="invalid_exchange_act_file_number",
+)
+validate_year_month = RegexValidator(
+    r"^\d{4}-(0[1-9]|1[0-2])\Z", "Enter a month as YYYY-MM, e.g. 2003-03.", code="invalid_year_month"
+)
+
+
+def validate_month_day(value: str) -> None:
+    """A fiscal year end as MM-DD (February 29 is refused: a fiscal year must end every year)."""
+    try:
+        month, day = (int(part) for part in value.split("-"))
+        datetime.date(2001, month, day)
+        if len(value) != 5:
+            raise ValueError
+    except ValueError:
+        raise ValidationError(
+            "Enter the fiscal year end as MM-DD, e.g. 08-31 for August 31.", code="invalid_month_day"
+        ) from None
+
+
+def validate_page_references(value: object) -> None:
+    """Section title -> first page, as the dossier format states it (pages 1 to 100,000)."""
+    if not isinstance(value, dict):
+        raise ValidationError("Page references must be an object of section title to page number.")
+    for title, page in value.items():
+        if not isinstance(title, str) or not title.strip():
+            raise ValidationError("Every page reference needs a section title.")
+        if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 100_000:
+            raise ValidationError(f"Page for {title!r} must be a whole number from 1 to 100,000, not {page!r}.")
