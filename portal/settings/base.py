@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "offerings",
+    "compliance",
+    "delivery",
 ]
 
 MIDDLEWARE = [

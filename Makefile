@@ -1,0 +1,63 @@
+# Prospectus Portal: `make run` serves the portal with the BestNet demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.requirements-installed
+SYSTEM_STAMP := build/.system-packages
+PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
+# Debian packages: Pango for WeasyPrint, Liberation fonts named by the print stylesheet,
+# poppler-utils for page images, Chromium and its driver for the browser tests.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium
+
+.PHONY: run test lint check-migrations test-sqlite test-postgres bench setup system-packages demo clean
+
+setup: system-packages $(STAMP)
+
+system-packages: $(SYSTEM_STAMP)
+
+$(SYSTEM_STAMP):
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@mkdir -p build && touch $@
+
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_dossier offerings/dossier/examples/bestnet-333-105026.json
+	$(PY) manage.py ensure_admin
+
+run: demo
+	$(PY) manage.py runserver $${PORT:-127.0.0.1:8000}
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: setup
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: setup
+	DATABASE_URL=sqlite:///build/test.sqlite3 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-postgres: setup
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test: lint check-migrations test-sqlite test-postgres
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) build db.sqlite3 media
