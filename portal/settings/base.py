@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "offerings",
+    "documents",
     "compliance",
     "delivery",
 ]
