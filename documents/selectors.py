@@ -1,0 +1,42 @@
+"""Reads of frozen renditions. Approved and filed supplements serve exactly the bytes stored at approval."""
+
+import hashlib
+
+from offerings.models import Supplement
+
+from .models import RenditionFormat, SupplementRendition
+
+
+class RenditionIntegrityError(Exception):
+    """The stored bytes no longer hash to the recorded SHA-256."""
+
+
+def frozen_rendition(*, supplement: Supplement, format: str) -> SupplementRendition | None:
+    """The frozen rendition of an approved or filed supplement, or None if it is not frozen (yet).
+
+    A draft never has a frozen rendition, even if it was approved before and returned to draft.
+    A supplement that arrived filed from a dossier is frozen by a task after import; call
+    ``documents.services.ensure_frozen`` to freeze it on the spot if that has not happened.
+    """
+    if format not in RenditionFormat.values:
+        raise ValueError(f"format: {format!r} is not one of {', '.join(RenditionFormat.values)}.")
+    if not supplement.is_frozen:
+        return None
+    return SupplementRendition.objects.filter(supplement=supplement, format=format).first()
+
+
+def rendition_bytes(*, rendition: SupplementRendition) -> bytes:
+    """The stored bytes, checked against the recorded SHA-256 and size."""
+    with rendition.file.open("rb") as handle:
+        data = handle.read()
+    if len(data) != rendition.size or hashlib.sha256(data).hexdigest() != rendition.sha256:
+        raise RenditionIntegrityError(
+            f"{rendition}: stored file {rendition.file.name} does not match its recorded hash and size."
+        )
+    return data
+
+
+def frozen_bytes(*, supplement: Supplement, format: str) -> bytes | None:
+    """The frozen bytes of an approved or filed supplement in ``format``, or None if it is not frozen."""
+    rendition = frozen_rendition(supplement=supplement, format=format)
+    return None if rendition is None else rendition_bytes(rendition=rendition)
