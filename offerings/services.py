@@ -171,7 +171,12 @@ def draft_incorporation_supplements(*, report: PeriodicReport) -> list[Supplemen
 
 
 def reports_to_deliver_with(*, report: PeriodicReport) -> list[PeriodicReport]:
-    """The latest annual report up to ``report`` and every 10-Q filed after it, ending with ``report``."""
+    """The latest annual report up to ``report`` and every 10-Q filed after it, ending with ``report``.
+
+    A new annual report supersedes the earlier annual and quarterly reports, so it is delivered alone.
+    """
+    if report.is_annual:
+        return [report]
     reports = [r for r in report.issuer.periodic_reports.all() if r.period_end and r.pk != report.pk]
     annual = [r for r in reports if r.is_annual and report.period_end and r.period_end <= report.period_end]
     latest_annual = max(annual, key=lambda r: r.period_end, default=None)

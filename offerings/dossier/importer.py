@@ -35,7 +35,7 @@ from ..models import (
     UnitComponent,
 )
 from . import canonical, exporter
-from .schema import DossierError, Problem, parse, validate
+from .schema import DossierError, Problem, parse, short, validate
 
 
 @dataclass
@@ -66,6 +66,15 @@ def _decimal(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
+def _differences(stored: Any, incoming: Any, path: str) -> list[tuple[str, Any, Any]]:
+    if isinstance(stored, dict) and isinstance(incoming, dict):
+        found = []
+        for key in stored.keys() | incoming.keys():
+            found.extend(_differences(stored.get(key), incoming.get(key), f"{path}.{key}"))
+        return sorted(found, key=lambda item: item[0])
+    return [] if stored == incoming else [(path, stored, incoming)]
+
+
 class _Import:
     def __init__(self, data: dict[str, Any]):
         self.data = data
@@ -91,13 +100,15 @@ class _Import:
         return True
 
     def conflict(self, path: str, what: str, stored: Any, incoming: Any) -> None:
-        self.problems.append(
-            Problem(
-                path,
-                f"{what} already exists with different terms and is used by other records; an import never "
-                f"rewrites it. Stored: {stored}. This dossier: {incoming}.",
+        """Report each field where a shared record differs, at that field's JSON path, with both values."""
+        for where, old, new in _differences(stored, incoming, path):
+            self.problems.append(
+                Problem(
+                    where,
+                    f"{what} already exists with {short(old)} here; this dossier has {short(new)}. An import "
+                    f"never rewrites facts that other registrations rely on.",
+                )
             )
-        )
 
     def fail_if_problems(self) -> None:
         if self.problems:
@@ -134,7 +145,7 @@ class _Import:
                 setattr(issuer, name, value)
                 changed = True
             else:
-                self.conflict(f"$.issuer.{name}", f"Issuer {issuer.name}'s {name}", repr(stored), repr(value))
+                self.conflict(f"$.issuer.{name}", f"Issuer {issuer.name}", stored, value)
         if changed and self.save(issuer, "$.issuer"):
             self.updated["issuer"] += 1
         return issuer

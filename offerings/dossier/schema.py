@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
 
 FORMAT = "offering-dossier/1"
 SCHEMA_PATH = Path(__file__).with_name("offering-dossier-1.schema.json")
@@ -114,17 +115,22 @@ def _schema_message(error) -> str:
     if error.validator == "maxLength":
         return f"text of {len(error.instance):,} characters is longer than the limit of {error.validator_value:,}"
     if error.validator == "pattern":
-        return f"{_short(error.instance)} does not have the expected form ({error.validator_value})"
+        return f"{short(error.instance)} does not have the expected form ({error.validator_value})"
     return error.message if len(error.message) < 300 else error.message[:300] + "..."
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
 def validate_schema(data: dict[str, Any]) -> list[Problem]:
-    errors = sorted(validator().iter_errors(data), key=lambda e: (list(e.absolute_path), e.validator))
+    # A oneOf/anyOf failure (e.g. a value that may be a decimal string or null) says little by itself:
+    # best_match descends to the alternative that came closest, which names the field and the problem.
+    errors = sorted(
+        (best_match([e]) if e.context else e for e in validator().iter_errors(data)),
+        key=lambda e: (list(e.absolute_path), e.validator),
+    )
     problems: list[Problem] = []
     seen: set[str] = set()
     for error in errors:

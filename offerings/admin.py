@@ -1,0 +1,584 @@
+"""Staff screens for the offering records. Status changes go through services; filed records stay read-only."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from . import services
+from .dossier.exporter import dumps, export_registration
+from .dossier.importer import import_dossier_bytes
+from .dossier.schema import DossierError
+from .models import (
+    Amendment,
+    Condition,
+    FiledRecordError,
+    Investor,
+    Issuer,
+    Offering,
+    PeriodicReport,
+    Prospectus,
+    RegisteredAmount,
+    RegisteredComponent,
+    RegistrationStatement,
+    Security,
+    SellingStockholder,
+    Supplement,
+    SupplementEnclosure,
+    SupplementIncorporation,
+    SupplementSection,
+    SupplementStatus,
+    UnitComponent,
+)
+
+
+def admin_link(obj, text: str | None = None) -> str:
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    return format_html('<a href="{}">{}</a>', url, text or str(obj))
+
+
+def message_of(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+# -- issuer --------------------------------------------------------------------------------------------
+class RegistrationStatementInline(admin.TabularInline):
+    model = RegistrationStatement
+    fields = ["link", "form", "filed_on", "effective_on", "forward_incorporation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    @admin.display(description="Registration")
+    def link(self, obj):
+        return admin_link(obj, obj.file_number)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PeriodicReportInline(admin.TabularInline):
+    model = PeriodicReport
+    fields = ["link", "form", "period_end", "filed_on", "accession_number"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="Report")
+    def link(self, obj):
+        return admin_link(obj, obj.key)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Issuer)
+class IssuerAdmin(admin.ModelAdmin):
+    list_display = ["name", "cik", "filer_category", "fiscal_year_end", "exchange_act_file_number"]
+    list_filter = ["filer_category"]
+    search_fields = ["name", "cik", "exchange_act_file_number"]
+    inlines = [RegistrationStatementInline, PeriodicReportInline]
+
+
+# -- securities and offerings --------------------------------------------------------------------------
+@admin.register(Security)
+class SecurityAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "kind", "issuer", "converts_into", "shares_per_security", "price_per_share"]
+    list_filter = ["kind", "issuer"]
+    list_select_related = ["issuer", "converts_into__issuer"]
+    search_fields = ["title", "key", "issuer__name"]
+    autocomplete_fields = ["issuer", "converts_into"]
+    fieldsets = [
+        (None, {"fields": ["issuer", "key", "title", "kind", "par_value", "authorized", "outstanding"]}),
+        (
+            "Exercise or conversion",
+            {
+                "fields": ["converts_into", "shares_per_security", "price_per_share", "term", "expires_on"],
+                "description": "For warrants and convertible securities only.",
+            },
+        ),
+    ]
+
+
+class UnitComponentInline(admin.TabularInline):
+    model = UnitComponent
+    autocomplete_fields = ["security"]
+    extra = 0
+
+
+@admin.register(Offering)
+class OfferingAdmin(admin.ModelAdmin):
+    list_display = ["title", "key", "issuer", "closed_on", "closed_in", "units_sold", "price_per_unit"]
+    list_filter = ["issuer"]
+    list_select_related = ["issuer"]
+    search_fields = ["title", "key", "issuer__name"]
+    autocomplete_fields = ["issuer"]
+    inlines = [UnitComponentInline]
+
+
+@admin.register(Condition)
+class ConditionAdmin(admin.ModelAdmin):
+    list_display = ["key", "issuer", "short_description", "satisfied_on"]
+    list_filter = ["issuer", ("satisfied_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["issuer"]
+    search_fields = ["key", "description", "issuer__name"]
+    autocomplete_fields = ["issuer", "restricts"]
+
+    @admin.display(description="Description")
+    def short_description(self, obj):
+        return obj.description[:100]
+
+
+# -- registration statement ----------------------------------------------------------------------------
+class RegisteredAmountInline(admin.TabularInline):
+    model = RegisteredAmount
+    fields = ["security", "amount", "breakdown"]
+    readonly_fields = ["breakdown"]
+    autocomplete_fields = ["security"]
+    show_change_link = True
+    extra = 0
+
+    @admin.display(description="Components (edit through the link)")
+    def breakdown(self, obj):
+        if obj.pk is None:
+            return "-"
+        return (
+            format_html_join(
+                ", ", "{} {}", ((f"{c.amount:,}", c.get_source_display().lower()) for c in obj.components.all())
+            )
+            or "-"
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("security").prefetch_related("components")
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    fields = ["kind", "number", "filed_on", "effective_on", "accession_number", "annual_report"]
+    autocomplete_fields = ["annual_report"]
+    extra = 0
+
+
+class ProspectusInline(admin.TabularInline):
+    model = Prospectus
+    fields = ["link", "dated_on", "information_as_of", "supplement_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="Prospectus")
+    def link(self, obj):
+        return admin_link(obj, "open")
+
+    @admin.display(description="Supplements")
+    def supplement_count(self, obj):
+        return obj.supplements.count()
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DossierUploadForm(forms.Form):
+    dossier = forms.FileField(help_text="An offering dossier (offering-dossier/1 JSON).")
+
+
+@admin.register(RegistrationStatement)
+class RegistrationStatementAdmin(admin.ModelAdmin):
+    list_display = ["file_number", "issuer", "form", "filed_on", "effective_on", "forward_incorporation", "resale"]
+    list_filter = ["form", "forward_incorporation", "issuer", "filed_on", "effective_on"]
+    list_select_related = ["issuer"]
+    search_fields = ["file_number", "issuer__name", "issuer__cik"]
+    autocomplete_fields = ["issuer"]
+    date_hierarchy = "filed_on"
+    readonly_fields = ["supplements", "findings", "dossier_link"]
+    fieldsets = [
+        (None, {"fields": ["issuer", "file_number", "form", "resale"]}),
+        ("Dates", {"fields": ["filed_on", "effective_on", "last_amended_on"]}),
+        ("Incorporation by reference", {"fields": ["forward_incorporation"]}),
+        ("Proceeds", {"fields": ["stated_proceeds_if_exercised"]}),
+        ("Supplements and findings", {"fields": ["supplements", "findings", "dossier_link"]}),
+    ]
+    inlines = [RegisteredAmountInline, AmendmentInline, ProspectusInline]
+    change_list_template = "admin/offerings/registrationstatement/change_list.html"
+
+    @admin.display(description="Prospectus supplements")
+    def supplements(self, obj):
+        rows = Supplement.objects.filter(prospectus__registration_statement=obj).order_by("dated_on", "id")
+        if not rows:
+            return "None yet."
+        return format_html_join(
+            format_html("<br>"),
+            "{} &ndash; {} &ndash; {}",
+            (
+                (admin_link(s, f"{s.dated_on:%B %-d, %Y}"), s.get_purpose_display(), s.get_status_display())
+                for s in rows
+            ),
+        )
+
+    @admin.display(description="Compliance findings")
+    def findings(self, obj):
+        if obj.pk is None:
+            return "-"
+        try:
+            from compliance.selectors import findings_for_registration
+        except ImportError:  # the compliance app is optional for the records themselves
+            return "Compliance checks are not installed."
+        found = findings_for_registration(registration=obj, as_of=timezone.localdate())
+        if not found:
+            return "No findings."
+        return format_html_join(
+            format_html("<br>"),
+            '<strong class="finding-{}">{}</strong> {}{}',
+            (
+                (
+                    f.severity,
+                    f.severity.upper(),
+                    f.message,
+                    format_html(" (due {})", f"{f.due_on:%B %-d, %Y}") if f.due_on else "",
+                )
+                for f in found
+            ),
+        )
+
+    @admin.display(description="Offering dossier")
+    def dossier_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:offerings_registrationstatement_dossier", args=[obj.pk])
+        return format_html('<a href="{}">Download the dossier (JSON)</a>', url)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="offerings_registrationstatement_import",
+            ),
+            path(
+                "<int:pk>/dossier/",
+                self.admin_site.admin_view(self.dossier_view),
+                name="offerings_registrationstatement_dossier",
+            ),
+            *super().get_urls(),
+        ]
+
+    def dossier_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        registration = get_object_or_404(RegistrationStatement.objects.select_related("issuer"), pk=pk)
+        response = HttpResponse(dumps(export_registration(registration)), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="dossier-{registration.file_number}.json"'
+        return response
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        problems = []
+        form = DossierUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["dossier"]
+            if upload.size > settings.DOSSIER_MAX_BYTES:
+                problems = [f"$: the file is {upload.size:,} bytes; the limit is {settings.DOSSIER_MAX_BYTES:,}"]
+            else:
+                try:
+                    result = import_dossier_bytes(raw=upload.read(), max_bytes=settings.DOSSIER_MAX_BYTES)
+                except DossierError as exc:
+                    problems = [str(p) for p in exc.problems]
+                else:
+                    self.message_user(request, result.summary(), messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:offerings_registrationstatement_change", args=[result.registration.pk])
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import an offering dossier",
+            "form": form,
+            "problems": problems,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/offerings/dossier_import.html", context)
+
+
+class RegisteredComponentInline(admin.TabularInline):
+    model = RegisteredComponent
+    autocomplete_fields = ["from_security", "from_offering"]
+    extra = 0
+
+
+@admin.register(RegisteredAmount)
+class RegisteredAmountAdmin(admin.ModelAdmin):
+    list_display = ["registration_statement", "security", "amount"]
+    list_select_related = ["registration_statement", "security__issuer"]
+    list_filter = ["registration_statement"]
+    search_fields = ["registration_statement__file_number", "security__title"]
+    autocomplete_fields = ["registration_statement", "security"]
+    inlines = [RegisteredComponentInline]
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(admin.ModelAdmin):
+    list_display = ["registration_statement", "kind", "number", "filed_on", "effective_on", "annual_report"]
+    list_filter = ["kind", "filed_on"]
+    list_select_related = ["registration_statement", "annual_report"]
+    search_fields = ["registration_statement__file_number", "accession_number"]
+    autocomplete_fields = ["registration_statement", "annual_report"]
+
+
+# -- prospectus and reports ----------------------------------------------------------------------------
+class SupplementLinkInline(admin.TabularInline):
+    model = Supplement
+    fields = ["link", "number", "rule", "purpose", "status", "filed_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="Supplement")
+    def link(self, obj):
+        return admin_link(obj, f"{obj.dated_on:%B %-d, %Y}")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Prospectus)
+class ProspectusAdmin(admin.ModelAdmin):
+    list_display = ["registration_statement", "dated_on", "information_as_of", "document"]
+    list_filter = ["dated_on"]
+    list_select_related = ["registration_statement"]
+    search_fields = ["registration_statement__file_number", "registration_statement__issuer__name"]
+    autocomplete_fields = ["registration_statement"]
+    inlines = [SupplementLinkInline]
+
+
+@admin.register(PeriodicReport)
+class PeriodicReportAdmin(admin.ModelAdmin):
+    list_display = ["key", "issuer", "form", "period_end", "filed_on", "accession_number", "document"]
+    list_filter = ["form", "issuer", "period_end", "filed_on"]
+    list_select_related = ["issuer"]
+    search_fields = ["key", "accession_number", "issuer__name"]
+    autocomplete_fields = ["issuer"]
+    date_hierarchy = "filed_on"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        fields = {f: form.cleaned_data.get(f) for f in form.cleaned_data if f != "issuer"}
+        report = services.record_periodic_report(issuer=obj.issuer, **fields)
+        obj.pk, obj.key = report.pk, report.key
+        obj._state.adding = False
+        drafts = Supplement.objects.filter(incorporations__report=report, status=SupplementStatus.DRAFT)
+        for draft in drafts.select_related("prospectus__registration_statement"):
+            self.message_user(
+                request,
+                f"Drafted an incorporation supplement for {draft.prospectus.registration_statement}.",
+                messages.INFO,
+            )
+
+
+# -- supplements ---------------------------------------------------------------------------------------
+class FrozenInlineMixin:
+    """Inline rows of a supplement are editable only while it is a draft or in review."""
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and obj.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class SupplementIncorporationInline(FrozenInlineMixin, admin.TabularInline):
+    model = SupplementIncorporation
+    autocomplete_fields = ["report"]
+    extra = 0
+    verbose_name = "report incorporated by reference"
+    verbose_name_plural = "reports incorporated by reference"
+
+
+class SupplementEnclosureInline(FrozenInlineMixin, admin.TabularInline):
+    model = SupplementEnclosure
+    autocomplete_fields = ["report"]
+    extra = 0
+    verbose_name = "report delivered with the supplement"
+    verbose_name_plural = "reports delivered with the supplement"
+
+
+class SupplementSectionInline(FrozenInlineMixin, admin.StackedInline):
+    model = SupplementSection
+    extra = 0
+    verbose_name = "free-text section"
+
+
+class FileSupplementForm(forms.Form):
+    filed_on = forms.DateField(help_text="EDGAR filing date (YYYY-MM-DD).", initial=timezone.localdate)
+    accession_number = forms.CharField(max_length=20, help_text="e.g. 0000950147-03-000829")
+
+
+@admin.register(Supplement)
+class SupplementAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "registration", "dated_on", "rule", "purpose", "status", "first_used_on", "filed_on"]
+    list_filter = ["status", "rule", "purpose", "prospectus__registration_statement__issuer", "dated_on", "filed_on"]
+    list_select_related = ["prospectus__registration_statement__issuer"]
+    search_fields = ["summary", "accession_number", "prospectus__registration_statement__file_number"]
+    autocomplete_fields = ["prospectus"]
+    date_hierarchy = "dated_on"
+    readonly_fields = ["status", "documents", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["prospectus", "number", "dated_on", "rule", "purpose", "summary", "status"]}),
+        ("Use and filing", {"fields": ["first_used_on", "filed_on", "accession_number"]}),
+        ("Documents", {"fields": ["documents"]}),
+        ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+    inlines = [SupplementIncorporationInline, SupplementEnclosureInline, SupplementSectionInline]
+    actions = ["submit_for_review", "approve", "return_to_draft", "mark_filed"]
+
+    @admin.display(description="Registration", ordering="prospectus__registration_statement__file_number")
+    def registration(self, obj):
+        return obj.prospectus.registration_statement.file_number
+
+    @admin.display(description="Renditions")
+    def documents(self, obj):
+        if obj.pk is None:
+            return "Save the supplement to preview it."
+        view = "documents:download" if obj.is_frozen else "documents:preview"
+        try:
+            links = [
+                (reverse(view, kwargs={"supplement_id": obj.pk, "format": fmt}), label)
+                for fmt, label in (("pdf", "PDF"), ("html", "EDGAR HTML"), ("txt", "EDGAR text"))
+            ]
+        except NoReverseMatch:
+            return "Rendering is not installed."
+        prefix = "Stored documents: " if obj.is_frozen else "Preview: "
+        return format_html("{}{}", prefix, format_html_join(" | ", '<a href="{}">{}</a>', links))
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_filed:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        try:
+            super().delete_queryset(request, queryset)
+        except FiledRecordError as exc:
+            self.message_user(request, message_of(exc), messages.ERROR)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def _transition(self, request, queryset, service, done: str) -> None:
+        for supplement in queryset:
+            try:
+                services_call = getattr(services, service)
+                services_call(supplement=supplement)
+            except ValidationError as exc:
+                self.message_user(request, f"{supplement}: {message_of(exc)}", messages.ERROR)
+            except Exception as exc:  # a failed render: the service rolled back, the supplement is unchanged
+                self.message_user(request, f"{supplement}: could not {done}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{supplement}: {done}.", messages.SUCCESS)
+
+    @admin.action(description="Submit for review")
+    def submit_for_review(self, request, queryset):
+        self._transition(request, queryset, "submit_supplement_for_review", "submitted for review")
+
+    @admin.action(description="Approve (renders and freezes the documents)")
+    def approve(self, request, queryset):
+        self._transition(request, queryset, "approve_supplement", "approved")
+
+    @admin.action(description="Return to draft")
+    def return_to_draft(self, request, queryset):
+        self._transition(request, queryset, "return_supplement_to_draft", "returned to draft")
+
+    @admin.action(description="Record the EDGAR filing")
+    def mark_filed(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Record filings one supplement at a time.", messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:offerings_supplement_file", args=[queryset.get().pk]))
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name="offerings_supplement_file"),
+            *super().get_urls(),
+        ]
+
+    def file_view(self, request, pk: int):
+        supplement = get_object_or_404(Supplement, pk=pk)
+        if not super().has_change_permission(request, supplement):
+            raise PermissionDenied
+        form = FileSupplementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.file_supplement(supplement=supplement, **form.cleaned_data)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                self.message_user(request, f"{supplement}: filed.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Record the EDGAR filing of {supplement}",
+            "form": form,
+            "supplement": supplement,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/offerings/supplement_file.html", context)
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        obj.full_clean()
+        super().save_model(request, obj, form, change)
+
+
+# -- holders and investors -----------------------------------------------------------------------------
+@admin.register(SellingStockholder)
+class SellingStockholderAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "registration_statement",
+        "shares_owned_before",
+        "shares_offered",
+        "shares_owned_after",
+        "percent_after",
+    ]
+    list_filter = ["registration_statement"]
+    list_select_related = ["registration_statement"]
+    search_fields = ["name", "email", "relationship"]
+    autocomplete_fields = ["registration_statement"]
+
+
+@admin.register(Investor)
+class InvestorAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "registration_statement"]
+    list_filter = ["registration_statement"]
+    list_select_related = ["registration_statement"]
+    search_fields = ["name", "email", "postal_address"]
+    autocomplete_fields = ["registration_statement"]
