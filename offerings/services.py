@@ -18,6 +18,7 @@ from .models import (
     SupplementRule,
     SupplementStatus,
 )
+from .selectors import current_prospectus
 
 # Draft -> review -> approved -> filed; review and approved may go back to draft for changes.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -121,14 +122,10 @@ def registrations_needing_incorporation(*, report: PeriodicReport) -> list[Regis
     should reach investors is added to the prospectus by a Rule 424(b)(3) supplement. A registration is in
     use once it is effective or has a prospectus.
     """
-    registrations = (
-        RegistrationStatement.objects.filter(issuer_id=report.issuer_id)
-        .exclude(forward_incorporation=True)
-        .prefetch_related("prospectuses")
-    )
+    registrations = RegistrationStatement.objects.filter(issuer_id=report.issuer_id).exclude(forward_incorporation=True)
     result = []
     for registration in registrations:
-        prospectus = registration.prospectuses.first()
+        prospectus = current_prospectus(registration=registration)
         if prospectus is None:
             continue
         if report.filed_on and prospectus.dated_on >= report.filed_on:
@@ -152,7 +149,7 @@ def draft_incorporation_supplements(*, report: PeriodicReport) -> list[Supplemen
     """
     drafts = []
     for registration in registrations_needing_incorporation(report=report):
-        prospectus = registration.prospectuses.first()
+        prospectus = current_prospectus(registration=registration)
         supplement = Supplement(
             prospectus=prospectus,
             dated_on=report.filed_on or datetime.date.today(),  # noqa: DTZ011 - a filing date, not a time

@@ -11,6 +11,7 @@ from ..models import (
     Security,
     Supplement,
 )
+from ..selectors import current_prospectus
 from . import canonical
 from .schema import FORMAT
 
@@ -133,7 +134,7 @@ def referenced_securities(
 def export_registration(registration: RegistrationStatement) -> dict[str, Any]:
     issuer = registration.issuer
     securities, offerings, conditions = referenced_securities(registration)
-    prospectus = registration.prospectuses.first()
+    prospectus = current_prospectus(registration=registration)
     supplements = (
         prospectus.supplements.order_by("id").prefetch_related("incorporations__report", "enclosures__report")
         if prospectus

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from offerings.dossier.exporter import dumps, export_registration
-from offerings.models import RegistrationStatement
+from offerings.selectors import registration_by_file_number
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         parser.add_argument("file_number", help="Registration file number, e.g. 333-105026.")
 
     def handle(self, *args, file_number: str, **options):
-        registration = RegistrationStatement.objects.select_related("issuer").filter(file_number=file_number).first()
+        registration = registration_by_file_number(file_number=file_number)
         if registration is None:
             raise CommandError(f"No registration statement {file_number!r}.")
         self.stdout.write(dumps(export_registration(registration)), ending="")
