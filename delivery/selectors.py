@@ -1,0 +1,309 @@
+"""Reads for delivery: what a package holds, who receives it, and what the evidence shows."""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from offerings.models import (
+    Investor,
+    PeriodicReport,
+    Prospectus,
+    RegistrationStatement,
+    SellingStockholder,
+    Supplement,
+    SupplementStatus,
+)
+
+from . import tokens
+from .models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryStatus,
+    DocumentKind,
+    EventKind,
+    PackageDocument,
+    PackageVersion,
+)
+
+DELIVERED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.OPENED, DeliveryStatus.ACKNOWLEDGED)
+
+
+# -- packages -------------------------------------------------------------------------------------------
+def current_package(*, registration: RegistrationStatement) -> PackageVersion | None:
+    """The latest published package version; earlier versions keep their deliveries and evidence."""
+    return registration.package_versions.order_by("-number").first()
+
+
+def registration_by_file_number(*, file_number: str) -> RegistrationStatement | None:
+    return RegistrationStatement.objects.select_related("issuer").filter(file_number=file_number).first()
+
+
+def package_documents(*, package_version: PackageVersion) -> list[PackageDocument]:
+    """Every manifest line, the combined PDF last."""
+    return list(package_version.documents.order_by("position"))
+
+
+def split_combined(documents: list[PackageDocument]) -> tuple[list[PackageDocument], PackageDocument | None]:
+    parts = [d for d in documents if d.kind != DocumentKind.COMBINED]
+    combined = next((d for d in documents if d.kind == DocumentKind.COMBINED), None)
+    return parts, combined
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    """A document the next package version will hold, read from the offering records."""
+
+    kind: str
+    title: str
+    dated_on: datetime.date | None
+    prospectus: Prospectus | None = None
+    supplement: Supplement | None = None
+    report: PeriodicReport | None = None
+
+
+@dataclass(frozen=True)
+class PackagePlan:
+    registration: RegistrationStatement
+    prospectus: Prospectus | None
+    documents: list[PlannedDocument]
+    problems: list[str]
+
+
+def supplement_title(supplement: Supplement) -> str:
+    label = f"Prospectus Supplement No. {supplement.number}" if supplement.number else "Prospectus Supplement"
+    return f"{label} dated {supplement.dated_on:%B} {supplement.dated_on.day}, {supplement.dated_on.year}"
+
+
+def prospectus_title(prospectus: Prospectus) -> str:
+    return f"Prospectus dated {prospectus.dated_on:%B} {prospectus.dated_on.day}, {prospectus.dated_on.year}"
+
+
+def package_plan(*, registration: RegistrationStatement) -> PackagePlan:
+    """What publishing now would deliver, and what stands in the way.
+
+    The package is the latest prospectus, then every supplement to it in date order, each followed by the
+    reports delivered with it (a report delivered with several supplements appears once, after the first).
+    SEC staff: a supplement delivered without the prospectus does not count, so the prospectus file is
+    required, and every supplement must be approved or filed (its frozen PDF is what investors get).
+    """
+    problems: list[str] = []
+    prospectus = registration.prospectuses.order_by("-dated_on").first()
+    if prospectus is None:
+        return PackagePlan(registration, None, [], [f"{registration} has no prospectus."])
+    documents = [
+        PlannedDocument(DocumentKind.PROSPECTUS, prospectus_title(prospectus), prospectus.dated_on, prospectus)
+    ]
+    if not prospectus.document:
+        problems.append(
+            f"prospectus: {prospectus} has no file. Upload the prospectus (PDF, HTML or text) before publishing."
+        )
+    supplements = prospectus.supplements.order_by("dated_on", "number", "id").prefetch_related("enclosures__report")
+    seen_reports: set[int] = set()
+    for supplement in supplements:
+        if supplement.status not in (SupplementStatus.APPROVED, SupplementStatus.FILED):
+            problems.append(
+                f"supplement: {supplement} is {supplement.get_status_display().lower()}; approve it (or delete it) "
+                "before publishing. Investors may only receive approved supplements."
+            )
+        documents.append(
+            PlannedDocument(
+                DocumentKind.SUPPLEMENT, supplement_title(supplement), supplement.dated_on, supplement=supplement
+            )
+        )
+        for enclosure in supplement.enclosures.all():
+            report = enclosure.report
+            if report.pk in seen_reports:
+                continue
+            seen_reports.add(report.pk)
+            if not report.document:
+                problems.append(
+                    f"report {report.key}: {report.describe()} is delivered with {supplement} but has no uploaded "
+                    "copy. Upload it before publishing."
+                )
+            documents.append(
+                PlannedDocument(DocumentKind.REPORT, report.describe(), report.filed_on, None, None, report)
+            )
+    return PackagePlan(registration, prospectus, documents, problems)
+
+
+# -- recipients -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recipient:
+    """An investor, or a selling stockholder with an email address who is not also an investor."""
+
+    name: str
+    email: str
+    postal_address: str
+    investor: Investor | None = None
+    selling_stockholder: SellingStockholder | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        if self.investor is not None:
+            return ("investor", self.investor.pk)
+        return ("selling_stockholder", self.selling_stockholder.pk)
+
+
+def recipients(*, registration: RegistrationStatement) -> list[Recipient]:
+    """Who receives the package: every investor, then each selling stockholder with an email address.
+
+    A selling stockholder whose email matches an investor of the same registration is that investor and
+    receives one delivery, the investor's.
+    """
+    result = [
+        Recipient(i.name, i.email or "", i.postal_address, investor=i)
+        for i in Investor.objects.filter(registration_statement=registration).order_by("id")
+    ]
+    investor_emails = {r.email.lower() for r in result if r.email}
+    holders = SellingStockholder.objects.filter(registration_statement=registration, email__isnull=False).exclude(
+        email=""
+    )
+    for holder in holders.order_by("id"):
+        if holder.email.lower() in investor_emails:
+            continue
+        investor_emails.add(holder.email.lower())
+        result.append(Recipient(holder.name, holder.email, "", selling_stockholder=holder))
+    return result
+
+
+def recipients_without_delivery(*, package_version: PackageVersion) -> list[Recipient]:
+    existing_investors = set(
+        package_version.deliveries.filter(investor__isnull=False).values_list("investor_id", flat=True)
+    )
+    existing_holders = set(
+        package_version.deliveries.filter(selling_stockholder__isnull=False).values_list(
+            "selling_stockholder_id", flat=True
+        )
+    )
+    return [
+        r
+        for r in recipients(registration=package_version.registration_statement)
+        if (r.investor is not None and r.investor.pk not in existing_investors)
+        or (r.selling_stockholder is not None and r.selling_stockholder.pk not in existing_holders)
+    ]
+
+
+# -- personal links -------------------------------------------------------------------------------------
+def delivery_for_token(*, token: str) -> Delivery | None:
+    """The delivery a live personal link opens, in one query; None for unknown, expired, revoked or malformed."""
+    if not tokens.is_well_formed(token):
+        return None
+    return (
+        Delivery.objects.select_related("package_version__registration_statement__issuer")
+        .filter(
+            token_hash=tokens.token_hash(token),
+            revoked_at__isnull=True,
+            token_expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+def package_document_for_delivery(*, delivery: Delivery, document_id: int) -> PackageDocument | None:
+    """A document of the delivery's own package version; any other document id is not found."""
+    return PackageDocument.objects.filter(pk=document_id, package_version_id=delivery.package_version_id).first()
+
+
+# -- evidence -------------------------------------------------------------------------------------------
+def deliveries_for_registration(*, registration: RegistrationStatement) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(package_version__registration_statement=registration).select_related(
+        "package_version"
+    )
+
+
+def not_opened_after(
+    *, days: int, registration: RegistrationStatement | None = None, now: datetime.datetime | None = None
+) -> QuerySet[Delivery]:
+    """Email deliveries sent at least ``days`` days ago whose personal page was never opened."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    queryset = Delivery.objects.filter(first_opened_at__isnull=True, sent_at__lte=cutoff, revoked_at__isnull=True)
+    if registration is not None:
+        queryset = queryset.filter(package_version__registration_statement=registration)
+    return queryset
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    package_version: int
+    recipient: str
+    email: str
+    method: str
+    status: str
+    sent_at: datetime.datetime | None
+    first_opened_at: datetime.datetime | None
+    acknowledged_at: datetime.datetime | None
+    views: int
+    downloads: int
+    last_activity_at: datetime.datetime | None
+    last_ip: str
+
+
+def report_rows(*, registration: RegistrationStatement) -> Iterator[ReportRow]:
+    """One row per delivery of every package version, newest version first, with counts of the evidence."""
+    queryset = (
+        deliveries_for_registration(registration=registration)
+        .annotate(
+            views=Count("events", filter=Q(events__kind=EventKind.PAGE_VIEW)),
+            downloads=Count("events", filter=Q(events__kind=EventKind.DOWNLOAD)),
+            last_activity_at=Max(
+                "events__occurred_at",
+                filter=Q(events__kind__in=[EventKind.PAGE_VIEW, EventKind.DOWNLOAD, EventKind.ACKNOWLEDGED]),
+            ),
+        )
+        .order_by("-package_version__number", "recipient_name", "id")
+    )
+    last_ips = dict(
+        DeliveryEvent.objects.filter(
+            delivery__package_version__registration_statement=registration, ip_address__isnull=False
+        )
+        .order_by("delivery_id", "occurred_at", "id")
+        .values_list("delivery_id", "ip_address")
+    )
+    for d in queryset.iterator(chunk_size=2000):
+        yield ReportRow(
+            package_version=d.package_version.number,
+            recipient=d.recipient_name,
+            email=d.recipient_email,
+            method=d.get_method_display(),
+            status=d.get_status_display(),
+            sent_at=d.sent_at,
+            first_opened_at=d.first_opened_at,
+            acknowledged_at=d.acknowledged_at,
+            views=d.views,
+            downloads=d.downloads,
+            last_activity_at=d.last_activity_at,
+            last_ip=last_ips.get(d.pk, "") or "",
+        )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    package_version: PackageVersion | None
+    recipients: int
+    without_delivery: list[str]
+    not_delivered: list[str]
+
+
+def coverage(*, registration: RegistrationStatement) -> Coverage:
+    """Who has and has not been delivered the current package version (sent, opened or acknowledged)."""
+    version = current_package(registration=registration)
+    everyone = recipients(registration=registration)
+    if version is None:
+        return Coverage(None, len(everyone), [r.name for r in everyone], [])
+    statuses: dict[tuple[str, int], str] = {}
+    for investor_id, holder_id, status in version.deliveries.values_list(
+        "investor_id", "selling_stockholder_id", "status"
+    ):
+        key = ("investor", investor_id) if investor_id else ("selling_stockholder", holder_id)
+        statuses[key] = status
+    without, undelivered = [], []
+    for recipient in everyone:
+        status = statuses.get(recipient.key)
+        if status is None:
+            without.append(recipient.name)
+        elif status not in DELIVERED_STATUSES:
+            undelivered.append(recipient.name)
+    return Coverage(version, len(everyone), without, undelivered)

@@ -1,0 +1,83 @@
+"""Fixtures for the delivery tests: packages built from real records, with real PDF bytes."""
+
+import io
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from pypdf import PdfWriter
+
+from delivery import services
+from offerings import services as offering_services
+from offerings.models import SupplementStatus
+from tests import factories
+
+
+def pdf_bytes(*, pages: int = 1, width: float = 612, height: float = 792) -> bytes:
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=width, height=height)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def ensure_pdf_rendition(supplement, *, pages: int = 1):
+    """The supplement's frozen PDF: the one approval rendered, or (where no renderer is hooked in) a stored PDF."""
+    from documents.models import SupplementRendition
+    from documents.selectors import frozen_rendition
+
+    rendition = frozen_rendition(supplement=supplement, format="pdf")
+    if rendition is not None:
+        return rendition
+    data = pdf_bytes(pages=pages)
+    rendition = SupplementRendition(
+        supplement=supplement,
+        format="pdf",
+        sha256=__import__("hashlib").sha256(data).hexdigest(),
+        size=len(data),
+        content_type="application/pdf",
+        rendered_at=timezone.now(),
+    )
+    rendition.file.save("x.pdf", ContentFile(data), save=False)
+    rendition.save()
+    return rendition
+
+
+def approved_supplement(prospectus, **fields):
+    supplement = factories.SupplementFactory(prospectus=prospectus, **fields)
+    supplement = offering_services.approve_supplement(supplement=supplement)
+    assert supplement.status == SupplementStatus.APPROVED
+    ensure_pdf_rendition(supplement)
+    return supplement
+
+
+def make_registration(*, investors: int = 0, supplements: int = 1, reports_per_supplement: int = 1):
+    """A registration with an uploaded prospectus, approved supplements with uploaded enclosed reports."""
+    prospectus = factories.ProspectusFactory()
+    registration = prospectus.registration_statement
+    services.attach_prospectus_document(prospectus=prospectus, name="prospectus.pdf", data=pdf_bytes(pages=3))
+    for n in range(supplements):
+        supplement = approved_supplement(prospectus, number=n + 1)
+        for _ in range(reports_per_supplement):
+            report = factories.PeriodicReportFactory(issuer=registration.issuer)
+            services.attach_report_document(
+                report=report, name=f"{report.key}.txt", data=f"Quarterly report {report.key}\n".encode()
+            )
+            # Enclosures are content of the supplement; add them while it is approved (not filed).
+            from offerings.models import SupplementEnclosure
+
+            SupplementEnclosure.objects.create(supplement=supplement, report=report)
+    for _ in range(investors):
+        factories.InvestorFactory(registration_statement=registration)
+    return registration
+
+
+@pytest.fixture
+def registration(db):
+    return make_registration(investors=3)
+
+
+@pytest.fixture
+def package(registration):
+    return services.publish_package(registration=registration)
