@@ -545,8 +545,11 @@ def import_investors(*, registration: RegistrationStatement, data: bytes | str) 
     problems: list[str] = []
     investors: list[Investor] = []
     try:
-        for row in reader:
-            line = reader.line_num
+        while True:
+            line = reader.line_num + 1  # where this record starts; a quoted cell may span lines
+            row = next(reader, None)
+            if row is None:
+                break
             if not any(cell.strip() for cell in row):
                 continue
             if len(investors) + len(problems) >= CSV_MAX_ROWS:

@@ -35,6 +35,10 @@ def not_found() -> HttpResponse:
     return response
 
 
+def link_not_found(request):
+    return not_found()
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     for name, value in PRIVATE_HEADERS.items():
         response[name] = value

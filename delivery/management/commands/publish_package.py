@@ -1,0 +1,68 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from delivery import selectors, services
+
+from ._common import error_text, registration_or_error
+
+
+class Command(BaseCommand):
+    help = (
+        "Attach the prospectus file and the copies of reports delivered with supplements, then publish the "
+        "next package version of a registration and print its manifest."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file_number", help="Securities Act file number, e.g. 333-105026.")
+        parser.add_argument("--prospectus", type=Path, help="The prospectus file (PDF, HTML or text).")
+        parser.add_argument(
+            "--report",
+            action="append",
+            default=[],
+            metavar="KEY=PATH",
+            help="A periodic report's copy, by its dossier key, e.g. annual_2002=10ksb-2002.pdf. Repeatable.",
+        )
+
+    def handle(self, *args, file_number, prospectus, report, **options):
+        registration = registration_or_error(file_number)
+        reports = {}
+        for item in report:
+            key, sep, path = item.partition("=")
+            if not sep or not key or not path:
+                raise CommandError(f"--report {item!r}: write it as KEY=PATH, e.g. annual_2002=annual.pdf.")
+            found = registration.issuer.periodic_reports.filter(key=key).first()
+            if found is None:
+                keys = ", ".join(registration.issuer.periodic_reports.values_list("key", flat=True)) or "none"
+                raise CommandError(f"--report {key}: no periodic report with that key (known keys: {keys}).")
+            reports[key] = (found, Path(path))
+        try:
+            with transaction.atomic():
+                if prospectus is not None:
+                    current = registration.prospectuses.order_by("-dated_on").first()
+                    if current is None:
+                        raise CommandError(f"{registration} has no prospectus record to attach the file to.")
+                    services.attach_prospectus_document(
+                        prospectus=current, name=prospectus.name, data=_read(prospectus, "--prospectus")
+                    )
+                for key, (found, path) in reports.items():
+                    services.attach_report_document(report=found, name=path.name, data=_read(path, f"--report {key}"))
+                version = services.publish_package(registration=registration)
+        except ValidationError as error:
+            raise CommandError(f"Not published:\n{error_text(error)}") from None
+        self.stdout.write(f"Published package v{version.number} for {registration.file_number}")
+        for document in selectors.package_documents(package_version=version):
+            date = document.dated_on.isoformat() if document.dated_on else "-"
+            self.stdout.write(
+                f"{document.position:>2}  {document.sha256}  {document.size:>10}  {date}  {document.file_name}  "
+                f"{document.title}"
+            )
+
+
+def _read(path: Path, option: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{option}: cannot read {path}: {error.strerror}.") from None
