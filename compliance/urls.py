@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "compliance"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar.ics", views.calendar_ics, name="calendar_ics"),
+]

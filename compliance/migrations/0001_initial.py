@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('closed_on', models.DateField(help_text='The day the SEC (and EDGAR) did not accept filings, e.g. 2004-06-11 for the national day of mourning for President Reagan. Deadlines counted in business days skip it.', unique=True, verbose_name='date')),
-                ('reason', models.CharField(help_text='Why the Commission was closed, e.g. "National day of mourning (Executive Order 13340)".', max_length=200)),
+                ('reason', models.CharField(help_text='Why the Commission was closed, e.g. "National day of mourning (executive order)".', max_length=200)),
             ],
             options={
                 'verbose_name': 'SEC closure day',
