@@ -488,7 +488,7 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
         for report in incorporated:
             text = report.describe()
             if report.filed_on:
-                text += f", which we filed on {fmt.long_date(report.filed_on)}"
+                text += f" (filed on {fmt.long_date(report.filed_on)})"
             listed.append(text)
         if registration.last_amended_on:
             amended = fmt.long_date(registration.last_amended_on)

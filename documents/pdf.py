@@ -34,9 +34,9 @@ class URLRefusedError(ValueError):
 
 @functools.cache
 def _weasyprint():
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     import weasyprint  # deliberately lazy: see the module docstring
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return weasyprint
 
 
