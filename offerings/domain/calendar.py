@@ -167,7 +167,8 @@ def is_more_than_months_after(later: datetime.date, earlier: datetime.date, mont
     """Whether ``later`` falls more than ``months`` calendar months after ``earlier``.
 
     Counted back from the later date: 2004-02-20 is more than 9 months after 2003-05-19 (2004-02-20 less 9
-    months is 2003-05-20), while 2004-02-19 is not.
+    months is 2003-05-20), while 2004-02-19 is not. Month ends run to month ends: June 30, 2004 less 16
+    months is February 28, 2003 (there is no February 30), so information as of that day is not yet too old.
     """
     return add_months(later, -months) > earlier
 

@@ -138,6 +138,9 @@ def test_more_than_months_is_counted_back_from_the_later_day():
     assert first_day_more_than_months_after(D(2003, 5, 19), 9) == D(2004, 2, 20)
     assert first_day_more_than_months_after(D(2002, 8, 31), 16) == D(2004, 1, 1)
     assert first_day_more_than_months_after(D(2003, 5, 31), 9) == D(2004, 3, 1)
+    # a month end runs to the month end: February 28, 2003 is 16 months before June 30, 2004
+    assert first_day_more_than_months_after(D(2003, 2, 28), 16) == D(2004, 7, 1)
+    assert first_day_more_than_months_after(D(2002, 6, 30), 16) == D(2003, 11, 1)
 
 
 # -- properties ------------------------------------------------------------------------------------------
