@@ -2,7 +2,7 @@
 
 import hashlib
 
-from offerings.models import Supplement
+from offerings.models import Supplement, SupplementStatus
 
 from .models import RenditionFormat, SupplementRendition
 
@@ -14,15 +14,19 @@ class RenditionIntegrityError(Exception):
 def frozen_rendition(*, supplement: Supplement, format: str) -> SupplementRendition | None:
     """The frozen rendition of an approved or filed supplement, or None if it is not frozen (yet).
 
-    A draft never has a frozen rendition, even if it was approved before and returned to draft.
-    A supplement that arrived filed from a dossier is frozen by a task after import; call
-    ``documents.services.ensure_frozen`` to freeze it on the spot if that has not happened.
+    The status is read from the database, so a stale instance cannot mislead. A draft never has a frozen
+    rendition, even if it was approved before and returned to draft.
+    A supplement that arrived filed from a dossier is frozen on first use: call
+    ``documents.services.ensure_frozen`` before reading one that may not have been rendered yet.
     """
     if format not in RenditionFormat.values:
         raise ValueError(f"format: {format!r} is not one of {', '.join(RenditionFormat.values)}.")
-    if not supplement.is_frozen:
-        return None
-    return SupplementRendition.objects.filter(supplement=supplement, format=format).first()
+    frozen = (SupplementStatus.APPROVED, SupplementStatus.FILED)
+    return (
+        SupplementRendition.objects.filter(supplement=supplement, format=format, supplement__status__in=frozen)
+        .select_related("supplement")
+        .first()
+    )
 
 
 def rendition_bytes(*, rendition: SupplementRendition) -> bytes:
