@@ -106,9 +106,13 @@ class IssuerFacts:
     offerings: Mapping[int, reconciliation.OfferingFacts]
     conditions: tuple[reconciliation.ConditionFacts, ...]
 
-    @property
-    def reported_period_ends(self) -> list[datetime.date]:
-        return [r.period_end for r in self.reports if r.form in ORIGINAL_PERIODIC_FORMS and r.period_end]
+    def reported_period_ends(self, as_of: datetime.date) -> list[datetime.date]:
+        """Periods whose 10-K/10-Q is on record as of the date (a report without a filing date counts)."""
+        return [
+            r.period_end
+            for r in self.reports
+            if r.form in ORIGINAL_PERIODIC_FORMS and r.period_end and (r.filed_on is None or r.filed_on <= as_of)
+        ]
 
 
 def _decimal(value) -> Decimal | None:
@@ -298,7 +302,7 @@ def _findings(
                 issuer_name=issuer.name,
                 fiscal_year_end=issuer.fiscal_year_end,
                 filer_category=issuer.filer_category,
-                reported_period_ends=issuer.reported_period_ends,
+                reported_period_ends=issuer.reported_period_ends(as_of),
                 notices=issuer.notices,
                 as_of=as_of,
                 calendar=calendar,
@@ -468,7 +472,7 @@ def calendar_events(*, start: datetime.date, days: int = 90) -> list[CalendarEve
             for due in deadlines.periodic_dues_between(
                 fiscal_year_end=issuer.fiscal_year_end,
                 filer_category=issuer.filer_category,
-                reported_period_ends=issuer.reported_period_ends,
+                reported_period_ends=issuer.reported_period_ends(start),
                 notices=issuer.notices,
                 start=start,
                 end=end,
