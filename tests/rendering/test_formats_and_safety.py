@@ -192,3 +192,17 @@ def test_a_template_that_tries_to_load_local_files_gets_nothing_embedded():
     assert reader.attachments == {}
     assert b"/EmbeddedFile" not in data
     assert SupplementRendition  # the module under test imports cleanly alongside the model
+
+
+def test_start_up_and_non_pdf_paths_do_not_import_weasyprint():
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings.test'; django.setup(); "
+        "import documents.views, documents.services, documents.tasks, documents.rendering, documents.pdf; "
+        "from django.urls import reverse; reverse('documents:preview', kwargs={'supplement_id': 1, 'format': 'pdf'}); "
+        "print('weasyprint' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
