@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_GET
 
+from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
 from offerings.domain.findings import Severity
 
 from . import selectors
@@ -45,9 +46,14 @@ def _as_of(request: HttpRequest) -> datetime.date | HttpResponse:
     if not value:
         return selectors.edgar_today()
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         return HttpResponseBadRequest(f"as_of: {value!r} is not a date; use YYYY-MM-DD.", content_type="text/plain")
+    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
+        return HttpResponseBadRequest(
+            f"as_of: {value} is outside {FIRST_YEAR} to {LAST_YEAR - 1}.", content_type="text/plain"
+        )
+    return day
 
 
 def feed_token(user) -> str:

@@ -102,6 +102,12 @@ def test_bad_as_of_date_is_refused(bestnet):
         call_command("compliance_check", "--as-of", "2003-13-01", stdout=io.StringIO())
 
 
+def test_as_of_outside_the_business_day_calendar_is_refused(bestnet):
+    with pytest.raises(CommandError, match="outside 1990 to 2099") as excinfo:
+        call_command("compliance_check", "--as-of", "1985-01-02", stdout=io.StringIO())
+    assert excinfo.value.returncode == 2
+
+
 def test_as_of_defaults_to_today_on_edgar_s_eastern_clock(bestnet, monkeypatch):
     # 01:30 UTC on July 17 is still 9:30 p.m. on July 16 in New York, while EDGAR accepts filings
     monkeypatch.setattr("django.utils.timezone.now", lambda: datetime.datetime(2003, 7, 17, 1, 30, tzinfo=datetime.UTC))

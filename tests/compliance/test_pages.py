@@ -70,8 +70,9 @@ def test_dashboard_shows_one_row_for_an_issuer_finding_shared_by_registrations(s
     assert [r.file_number for r, _ in periodic[0]["registrations"]] == ["333-101561", "333-105026"]
 
 
-def test_dashboard_refuses_a_bad_date(staff_client):
-    response = staff_client.get(reverse("compliance:dashboard"), {"as_of": "16/07/2003"})
+@pytest.mark.parametrize("as_of", ["16/07/2003", "1985-01-02"])
+def test_dashboard_refuses_a_bad_date(staff_client, as_of):
+    response = staff_client.get(reverse("compliance:dashboard"), {"as_of": as_of})
     assert response.status_code == 400
     assert b"as_of" in response.content
 

@@ -6,15 +6,19 @@ from django.template.defaultfilters import pluralize
 
 from compliance import selectors
 from compliance.report import check_report
+from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
 from offerings.domain.findings import Severity
 
 
 def _date(value: str) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         message = f"--as-of: {value!r} is not a date; use YYYY-MM-DD, e.g. 2003-07-16."
         raise CommandError(message, returncode=2) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
+        raise CommandError(f"--as-of: {value} is outside {FIRST_YEAR} to {LAST_YEAR - 1}.", returncode=2)
+    return day
 
 
 class Command(BaseCommand):
