@@ -79,7 +79,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         finding = row.finding
         url = admin_url(finding.subject, finding.subject_id) or admin_url("registration", row.registrations[0].pk)
         registrations = [(r, admin_url("registration", r.pk)) for r in row.registrations]
-        rows.append({"finding": finding, "url": url, "registrations": registrations})
+        label = f"{finding.subject.replace('_', ' ').capitalize()} #{finding.subject_id}"
+        rows.append({"finding": finding, "url": url, "label": label, "registrations": registrations})
     counts = {str(s): sum(r["finding"].severity == s for r in rows) for s in Severity}
     return render(
         request,

@@ -108,8 +108,8 @@ def incorporation_gaps(*, registration: RegistrationFacts, as_of: datetime.date)
                 code="INCORPORATION_MISSING",
                 severity=Severity.ERROR,
                 message=f"The {report.description}, filed {_long(report.filed_on)}, is not incorporated in the "
-                f"prospectus for {registration.file_number} (dated {_long(baseline)}): no supplement adds it, and "
-                f"without forward incorporation a Rule 424(b)(3) supplement must.",
+                f"prospectus for {registration.file_number} (current as of {_long(baseline)}): no supplement adds "
+                f"it, and without forward incorporation a Rule 424(b)(3) supplement must.",
                 subject="periodic_report",
                 subject_id=report.id,
                 data={
