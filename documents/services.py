@@ -141,3 +141,16 @@ def ensure_frozen(*, supplement: Supplement) -> dict[str, SupplementRendition]:
 def freeze_on_approve(supplement: Supplement) -> None:
     """``offerings.services.on_approve`` hook: approval freezes the content."""
     freeze_supplement(supplement=supplement)
+
+
+def discard_on_return_to_draft(supplement: Supplement) -> None:
+    """``offerings.services.on_return_to_draft`` hook: a supplement back in draft has no frozen documents.
+
+    The rows go at once; the files go after commit unless another supplement's rendition has the same bytes.
+    """
+    renditions = SupplementRendition.objects.filter(supplement=supplement)
+    names = set(renditions.values_list("file", flat=True))
+    renditions.delete()
+    if names:
+        storage = _storage()
+        transaction.on_commit(lambda: _delete_unreferenced(storage, names), robust=True)

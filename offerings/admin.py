@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import services
 from .dossier.exporter import dumps, export_registration
@@ -37,6 +38,8 @@ from .models import (
     SupplementStatus,
     UnitComponent,
 )
+
+LINE_BREAK = mark_safe("<br>")
 
 
 def admin_link(obj, text: str | None = None) -> str:
@@ -218,7 +221,7 @@ class RegistrationStatementAdmin(admin.ModelAdmin):
         if not rows:
             return "None yet."
         return format_html_join(
-            format_html("<br>"),
+            LINE_BREAK,
             "{} &ndash; {} &ndash; {}",
             (
                 (admin_link(s, f"{s.dated_on:%B %-d, %Y}"), s.get_purpose_display(), s.get_status_display())
@@ -238,7 +241,7 @@ class RegistrationStatementAdmin(admin.ModelAdmin):
         if not found:
             return "No findings."
         return format_html_join(
-            format_html("<br>"),
+            LINE_BREAK,
             '<strong class="finding-{}">{}</strong> {}{}',
             (
                 (

@@ -31,6 +31,9 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 # Called inside the approving transaction with the supplement; rendering registers its freezer here
 # so that approval fails, and the supplement stays a draft, if the documents cannot be produced.
 on_approve: list[Callable[[Supplement], None]] = []
+# Called inside the transaction that returns an approved supplement to draft: rendering discards the frozen
+# documents; delivery refuses (by raising ValidationError) once investors have been sent them.
+on_return_to_draft: list[Callable[[Supplement], None]] = []
 # Called inside the transaction that records a new periodic report (after auto-drafting).
 on_report_recorded: list[Callable[[PeriodicReport], None]] = []
 
@@ -63,6 +66,8 @@ def return_supplement_to_draft(*, supplement: Supplement) -> Supplement:
     _check_transition(supplement, SupplementStatus.DRAFT)
     supplement.status = SupplementStatus.DRAFT
     supplement.save(update_fields=["status", "updated_at"])
+    for hook in on_return_to_draft:
+        hook(supplement)
     return supplement
 
 

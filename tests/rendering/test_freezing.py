@@ -234,3 +234,21 @@ def test_the_command_names_what_it_could_not_find(db):
         call_command("render_supplement", "333-999999", "--date", "2001-01-01", "--format", "pdf")
     with pytest.raises(CommandError, match="--date"):
         call_command("render_supplement", "333-999999", "--date", "July", "--format", "pdf")
+
+
+def test_returning_an_approved_supplement_to_draft_discards_its_frozen_documents(
+    draft, settings, django_capture_on_commit_callbacks
+):
+    offering_services.approve_supplement(supplement=draft)
+    assert len(stored_files(settings)) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        offering_services.return_supplement_to_draft(supplement=draft)
+    assert not SupplementRendition.objects.filter(supplement=draft).exists()
+    assert stored_files(settings) == []
+    # Back in draft it can be edited, re-approved (frozen again) or deleted.
+    offering_services.update_supplement(supplement=draft, summary="Corrected before filing.")
+    offering_services.approve_supplement(supplement=draft)
+    assert draft.renditions.count() == 3
+    offering_services.return_supplement_to_draft(supplement=draft)
+    offering_services.delete_supplement(supplement=draft)
+    assert not Supplement.objects.filter(pk=draft.pk).exists()
