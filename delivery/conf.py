@@ -25,3 +25,19 @@ def trust_x_forwarded_for() -> bool:
     """Take the client address from X-Forwarded-For (set only behind a proxy that overwrites it)."""
     value = getattr(settings, "DELIVERY_TRUST_X_FORWARDED_FOR", os.environ.get("PORTAL_TRUST_X_FORWARDED_FOR", ""))
     return str(value).lower() in {"1", "true", "yes", "on"}
+
+
+def evidence_synchronous_commit() -> bool:
+    """Wait for PostgreSQL to flush each page-view and download record to disk before answering.
+
+    ``DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT`` / ``PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT``, default on.
+    Off, those records are still committed before the page is sent, but a crash of the database server
+    (not of the portal) may lose the last fraction of a second of them; acknowledgements and email records
+    always wait for the flush.
+    """
+    value = getattr(
+        settings,
+        "DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT",
+        os.environ.get("PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT", "true"),
+    )
+    return str(value).lower() not in {"0", "false", "no", "off"}

@@ -1,11 +1,14 @@
 """Reads for delivery: what a package holds, who receives it, and what the evidence shows."""
 
 import datetime
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from offerings.models import (
     Investor,
@@ -191,20 +194,59 @@ def delivery_for_token(*, token: str) -> Delivery | None:
     """The delivery a live personal link opens, in one query; None for unknown, expired, revoked or malformed."""
     if not tokens.is_well_formed(token):
         return None
-    return (
-        Delivery.objects.select_related("package_version__registration_statement__issuer")
-        .filter(
-            token_hash=tokens.token_hash(token),
-            revoked_at__isnull=True,
-            token_expires_at__gt=timezone.now(),
-        )
-        .first()
+    found = list(
+        Delivery.objects.select_related("package_version")
+        .filter(token_hash=tokens.token_hash(token), revoked_at__isnull=True, token_expires_at__gt=timezone.now())
+        .order_by()[:1]  # token_hash is unique; no ordering means no joins beyond the package version
     )
+    return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class PackageView:
+    """What every page of one package version shows: its registration, issuer and manifest."""
+
+    registration: RegistrationStatement
+    documents: list[PackageDocument]
+    parts: list[PackageDocument]
+    combined: PackageDocument | None
+    loaded_at: float
+    documents_html: str  # the download list, with links relative to the personal page
+
+
+# A published version's manifest never changes, so it is kept per process, keyed by the version's id and
+# publication time; the registration and issuer names are re-read after PACKAGE_VIEW_SECONDS.
+_package_views: dict[tuple[int, datetime.datetime], PackageView] = {}
+PACKAGE_VIEW_SECONDS = 60.0
+PACKAGE_VIEW_LIMIT = 256
+
+
+def package_view(*, package_version: PackageVersion) -> PackageView:
+    """The package's manifest and names for the personal page: no query while the per-process copy is fresh."""
+    key = (package_version.pk, package_version.published_at)
+    now = time.monotonic()
+    cached = _package_views.get(key)
+    if cached is not None and now - cached.loaded_at < PACKAGE_VIEW_SECONDS:
+        return cached
+    registration = RegistrationStatement.objects.select_related("issuer").get(
+        pk=package_version.registration_statement_id
+    )
+    documents = cached.documents if cached is not None else package_documents(package_version=package_version)
+    parts, combined = split_combined(documents)
+    documents_html = render_to_string("delivery/_personal_documents.html", {"documents": parts, "combined": combined})
+    view = PackageView(registration, documents, parts, combined, now, mark_safe(documents_html))  # noqa: S308
+    if len(_package_views) >= PACKAGE_VIEW_LIMIT:
+        _package_views.clear()
+    _package_views[key] = view
+    return view
 
 
 def package_document_for_delivery(*, delivery: Delivery, document_id: int) -> PackageDocument | None:
     """A document of the delivery's own package version; any other document id is not found."""
-    return PackageDocument.objects.filter(pk=document_id, package_version_id=delivery.package_version_id).first()
+    for document in package_view(package_version=delivery.package_version).documents:
+        if document.pk == document_id:
+            return document
+    return None
 
 
 # -- evidence -------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, F, Max, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -460,7 +460,7 @@ def client_ip(request) -> str | None:
 
 def record_event(*, delivery: Delivery, kind: str, request, document: PackageDocument | None = None) -> DeliveryEvent:
     """One INSERT: the page view, download or acknowledgement, with UTC time, IP, user agent and bytes' hash."""
-    return DeliveryEvent.objects.create(
+    event = DeliveryEvent(
         delivery=delivery,
         kind=kind,
         occurred_at=timezone.now(),
@@ -469,6 +469,14 @@ def record_event(*, delivery: Delivery, kind: str, request, document: PackageDoc
         document=document,
         document_sha256=document.sha256 if document else "",
     )
+    if kind == EventKind.ACKNOWLEDGED or conf.evidence_synchronous_commit() or connection.vendor != "postgresql":
+        event.save(force_insert=True)
+    else:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            event.save(force_insert=True)
+    return event
 
 
 def record_open(*, delivery: Delivery, request, document: PackageDocument | None = None) -> None:

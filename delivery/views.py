@@ -112,7 +112,7 @@ def personal_page(request, token: str):
     if delivery is None:
         return not_found()
     version = delivery.package_version
-    parts, combined = selectors.split_combined(selectors.package_documents(package_version=version))
+    package = selectors.package_view(package_version=version)
     services.record_open(delivery=delivery, request=request)
     response = render(
         request,
@@ -120,11 +120,9 @@ def personal_page(request, token: str):
         {
             "delivery": delivery,
             "version": version,
-            "registration": version.registration_statement,
-            "issuer": version.registration_statement.issuer,
-            "documents": parts,
-            "combined": combined,
-            "page_url": request.path,
+            "registration": package.registration,
+            "issuer": package.registration.issuer,
+            "package": package,
         },
     )
     return _private(response)
