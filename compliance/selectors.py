@@ -5,10 +5,8 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import timezone
 
 from offerings.domain import currency, deadlines, reconciliation
 from offerings.domain.calendar import BusinessCalendar
@@ -21,22 +19,13 @@ from offerings.models import (
     Security,
     Supplement,
 )
+from offerings.selectors import edgar_today  # noqa: F401 - re-exported for the compliance views and command
 
 from . import registry
 from .models import ClosureDay, LateFilingNotice, LateFilingNoticeForm
 
 # Amendments (/A) restate a period already reported; they do not satisfy the next report.
 ORIGINAL_PERIODIC_FORMS = frozenset(f for f in ANNUAL_FORMS | QUARTERLY_FORMS if not f.endswith("/A"))
-
-
-def edgar_today() -> datetime.date:
-    """Today on EDGAR's clock (US/Eastern).
-
-    Filing dates and every SEC deadline are Eastern-time business days. ``timezone.localdate()`` would use
-    the portal's TIME_ZONE (UTC), which turns to tomorrow at 7 or 8 p.m. Eastern, while EDGAR still accepts
-    filings for today until 10 p.m.; a supplement due today would be reported overdue hours early.
-    """
-    return timezone.localdate(timezone=ZoneInfo(settings.EDGAR_TIME_ZONE))
 
 
 # -- counsel's settings ------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -38,6 +38,7 @@ from .models import (
     SupplementStatus,
     UnitComponent,
 )
+from .selectors import edgar_today
 
 LINE_BREAK = mark_safe("<br>")
 
@@ -233,11 +234,9 @@ class RegistrationStatementAdmin(admin.ModelAdmin):
     def findings(self, obj):
         if obj.pk is None:
             return "-"
-        try:
-            from compliance.selectors import findings_for_registration
-        except ImportError:  # the compliance app is optional for the records themselves
-            return "Compliance checks are not installed."
-        found = findings_for_registration(registration=obj, as_of=timezone.localdate())
+        from compliance.selectors import findings_for_registration  # compliance reads offerings, not vice versa
+
+        found = findings_for_registration(registration=obj, as_of=edgar_today())
         if not found:
             return "No findings."
         return format_html_join(
@@ -461,13 +460,10 @@ class SupplementAdmin(admin.ModelAdmin):
         if obj.pk is None:
             return "Save the supplement to preview it."
         view = "documents:download" if obj.is_frozen else "documents:preview"
-        try:
-            links = [
-                (reverse(view, kwargs={"supplement_id": obj.pk, "format": fmt}), label)
-                for fmt, label in (("pdf", "PDF"), ("html", "EDGAR HTML"), ("txt", "EDGAR text"))
-            ]
-        except NoReverseMatch:
-            return "Rendering is not installed."
+        links = [
+            (reverse(view, kwargs={"supplement_id": obj.pk, "format": fmt}), label)
+            for fmt, label in (("pdf", "PDF"), ("html", "EDGAR HTML"), ("txt", "EDGAR text"))
+        ]
         prefix = "Stored documents: " if obj.is_frozen else "Preview: "
         return format_html("{}{}", prefix, format_html_join(" | ", '<a href="{}">{}</a>', links))
 

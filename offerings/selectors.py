@@ -1,6 +1,11 @@
 """Reads of the offering records shared by the admin, the commands and the other apps."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import Prospectus, RegistrationStatement, Supplement
 
@@ -21,3 +26,13 @@ def supplements_of(*, registration: RegistrationStatement) -> QuerySet[Supplemen
         .select_related("prospectus")
         .order_by("dated_on", "id")
     )
+
+
+def edgar_today() -> datetime.date:
+    """Today on EDGAR's clock (US/Eastern).
+
+    Filing dates and every SEC deadline are Eastern-time business days. ``timezone.localdate()`` would use
+    the portal's TIME_ZONE (UTC), which turns to tomorrow at 7 or 8 p.m. Eastern, while EDGAR still accepts
+    filings for today until 10 p.m.; a supplement due today would be reported overdue hours early.
+    """
+    return timezone.localdate(timezone=ZoneInfo(settings.EDGAR_TIME_ZONE))

@@ -18,7 +18,9 @@ from .models import (
     SupplementRule,
     SupplementStatus,
 )
-from .selectors import current_prospectus
+from .selectors import current_prospectus, edgar_today
+
+NOT_INCORPORATED_FORMS = frozenset({"DEF 14A"})
 
 # Draft -> review -> approved -> filed; review and approved may go back to draft for changes.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -125,8 +127,11 @@ def registrations_needing_incorporation(*, report: PeriodicReport) -> list[Regis
 
     Without forward incorporation (Form SB-2, S-2, S-1 without it) every new Exchange Act report that
     should reach investors is added to the prospectus by a Rule 424(b)(3) supplement. A registration is in
-    use once it is effective or has a prospectus.
+    use once it is effective or has a prospectus. A post-effective amendment filed on or after the report
+    brings the prospectus up to date itself, and proxy statements are not incorporated this way.
     """
+    if report.form in NOT_INCORPORATED_FORMS:
+        return []
     registrations = RegistrationStatement.objects.filter(issuer_id=report.issuer_id).exclude(forward_incorporation=True)
     result = []
     for registration in registrations:
@@ -136,6 +141,11 @@ def registrations_needing_incorporation(*, report: PeriodicReport) -> list[Regis
         if report.filed_on and prospectus.dated_on >= report.filed_on:
             continue
         if registration.effective_on and report.filed_on and registration.effective_on > report.filed_on:
+            continue
+        amended = [a.filed_on for a in registration.amendments.all()]
+        if registration.last_amended_on:
+            amended.append(registration.last_amended_on)
+        if report.filed_on and amended and max(amended) >= report.filed_on:
             continue
         already = SupplementIncorporation.objects.filter(
             report=report, supplement__prospectus__registration_statement=registration
@@ -157,7 +167,7 @@ def draft_incorporation_supplements(*, report: PeriodicReport) -> list[Supplemen
         prospectus = current_prospectus(registration=registration)
         supplement = Supplement(
             prospectus=prospectus,
-            dated_on=report.filed_on or datetime.date.today(),  # noqa: DTZ011 - a filing date, not a time
+            dated_on=report.filed_on or edgar_today(),
             rule=SupplementRule.B3,
             purpose=SupplementPurpose.INCORPORATION_UPDATE,
             summary=f"Updates the list of documents incorporated by reference in the prospectus with the "

@@ -26,9 +26,9 @@ def staff_client(client, staff):
 
 
 def test_url_names_the_lead_links_from_the_admin_index():
-    assert reverse("compliance:dashboard") == "/admin/compliance/"
-    assert reverse("compliance:calendar") == "/admin/compliance/calendar/"
-    assert reverse("compliance:calendar_ics") == "/admin/compliance/calendar.ics"
+    assert reverse("compliance:dashboard") == "/compliance/"
+    assert reverse("compliance:calendar") == "/compliance/calendar/"
+    assert reverse("compliance:calendar_ics") == "/compliance/calendar.ics"
 
 
 @pytest.mark.parametrize("name", ["compliance:dashboard", "compliance:calendar"])

@@ -178,3 +178,16 @@ def test_adding_a_periodic_report_in_the_admin_drafts_the_incorporating_suppleme
     draft = Supplement.objects.get(incorporations__report=report)
     assert draft.status == SupplementStatus.DRAFT
     assert draft.prospectus.registration_statement == bestnet
+
+
+def test_admin_index_leads_to_the_compliance_dashboard_and_calendar(staff):
+    body = staff.get(reverse("admin:index")).content.decode()
+    assert reverse("compliance:dashboard") in body
+    assert reverse("compliance:calendar") in body
+    assert reverse("admin:offerings_registrationstatement_import") in body
+
+
+def test_registration_page_lists_its_compliance_findings(staff, bestnet):
+    body = staff.get(admin_url(RegistrationStatement, "change", bestnet.pk)).content.decode()
+    assert "57,500" in body  # REGISTERED_AMOUNT_UNRECONCILED names the unexplained shares
+    assert "Download the dossier" in body

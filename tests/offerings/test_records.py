@@ -171,3 +171,22 @@ def test_recording_a_report_drafts_a_supplement_for_each_registration_without_fo
     assert draft.rule == "424(b)(3)"
     assert [r.key for r in draft.delivered_with.order_by("enclosures__id")] == [report.key]
     assert report.key == "r10ksb_2003_08"
+
+
+def test_no_supplement_is_drafted_for_a_report_a_later_post_effective_amendment_already_brings_in(bestnet):
+    bestnet.amendments.create(kind="post_effective", filed_on=datetime.date(2003, 12, 1))
+    report = services.record_periodic_report(
+        issuer=bestnet.issuer,
+        form="10-KSB",
+        period_end=datetime.date(2003, 8, 31),
+        filed_on=datetime.date(2003, 11, 26),
+        accession_number="0000950147-03-001400",
+    )
+    assert not Supplement.objects.filter(incorporations__report=report).exists()
+
+
+def test_no_supplement_is_drafted_for_a_proxy_statement(bestnet):
+    report = services.record_periodic_report(
+        issuer=bestnet.issuer, form="DEF 14A", period_end=None, filed_on=datetime.date(2003, 10, 1)
+    )
+    assert not Supplement.objects.filter(incorporations__report=report).exists()
