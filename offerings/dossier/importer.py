@@ -66,6 +66,14 @@ def _decimal(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
+# Shared records compared in canonical form: (stored record -> dict, dossier item -> dict).
+SHARED = {
+    "security": (exporter.security_data, canonical.security),
+    "offering": (exporter.offering_data, canonical.offering),
+    "condition": (exporter.condition_data, canonical.condition),
+}
+
+
 def _differences(stored: Any, incoming: Any, path: str) -> list[tuple[str, Any, Any]]:
     if isinstance(stored, dict) and isinstance(incoming, dict):
         found = []
@@ -109,6 +117,12 @@ class _Import:
                     f"never rewrites facts that other registrations rely on.",
                 )
             )
+
+    def same_terms(self, path: str, what: str, stored: models.Model, item: dict[str, Any], forms) -> None:
+        """A shared record (security, offering, condition) must have the terms the dossier gives it."""
+        stored_form, incoming_form = forms
+        if stored_form(stored) != incoming_form(item):
+            self.conflict(path, what, stored_form(stored), incoming_form(item))
 
     def fail_if_problems(self) -> None:
         if self.problems:
@@ -157,13 +171,7 @@ class _Import:
             path = f"$.securities[{index}]"
             stored = existing.get(item["key"])
             if stored is not None:
-                if exporter.security_data(stored) != canonical.security(item):
-                    self.conflict(
-                        path,
-                        f"Security {item['key']!r} of {issuer.name}",
-                        exporter.security_data(stored),
-                        canonical.security(item),
-                    )
+                self.same_terms(path, f"Security {item['key']!r} of {issuer.name}", stored, item, SHARED["security"])
                 self.securities[item["key"]] = stored
                 continue
             security = Security(
@@ -207,13 +215,7 @@ class _Import:
             path = f"$.offerings[{index}]"
             stored = existing.get(item["key"])
             if stored is not None:
-                if exporter.offering_data(stored) != canonical.offering(item):
-                    self.conflict(
-                        path,
-                        f"Offering {item['key']!r} of {issuer.name}",
-                        exporter.offering_data(stored),
-                        canonical.offering(item),
-                    )
+                self.same_terms(path, f"Offering {item['key']!r} of {issuer.name}", stored, item, SHARED["offering"])
                 self.offerings[item["key"]] = stored
                 continue
             offering = Offering(
@@ -245,13 +247,7 @@ class _Import:
             path = f"$.conditions[{index}]"
             stored = existing.get(item["key"])
             if stored is not None:
-                if exporter.condition_data(stored) != canonical.condition(item):
-                    self.conflict(
-                        path,
-                        f"Condition {item['key']!r} of {issuer.name}",
-                        exporter.condition_data(stored),
-                        canonical.condition(item),
-                    )
+                self.same_terms(path, f"Condition {item['key']!r} of {issuer.name}", stored, item, SHARED["condition"])
                 continue
             condition = Condition(
                 issuer=issuer,
