@@ -361,6 +361,11 @@ def main() -> None:
         for commit in args.evidence_commit:
             process, port = start_gunicorn(database_url, media_root, args.workers, commit)
             try:
+                # Warm-up: every worker loads its code, templates and database connection; not measured.
+                if use_wrk:
+                    run_wrk(port, token_file.name, args.workers * 2, 3)
+                else:
+                    run_python_load(port, tokens, args.workers * 2, 3)
                 for connections in args.connections:
                     before = DeliveryEvent.objects.filter(kind="page_view").count()
                     if use_wrk:

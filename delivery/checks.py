@@ -16,7 +16,7 @@ def delivery_incomplete(registration, as_of: datetime.date) -> list[Finding]:
     not. SEC staff: a supplement reaches an investor only together with the prospectus, so what counts is
     the whole current package. Registrations without investors or selling stockholders with email are silent.
     """
-    result = selectors.coverage(registration=registration)
+    result = selectors.coverage(registration=registration, as_of=as_of)
     missing = len(result.without_delivery) + len(result.not_delivered)
     if result.recipients == 0 or missing == 0:
         return []

@@ -329,9 +329,15 @@ class Coverage:
     not_delivered: list[str]
 
 
-def coverage(*, registration: RegistrationStatement) -> Coverage:
-    """Who has and has not been delivered the current package version (sent, opened or acknowledged)."""
-    version = current_package(registration=registration)
+def coverage(*, registration: RegistrationStatement, as_of: datetime.date | None = None) -> Coverage:
+    """Who has and has not been delivered the current package version (sent, opened or acknowledged).
+
+    With ``as_of``, the current version is the latest published on or before that day (UTC).
+    """
+    versions = registration.package_versions.order_by("-number")
+    if as_of is not None:
+        versions = versions.filter(published_at__date__lte=as_of)
+    version = versions.first()
     everyone = recipients(registration=registration)
     if version is None:
         return Coverage(None, len(everyone), [r.name for r in everyone], [])

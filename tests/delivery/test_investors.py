@@ -121,3 +121,12 @@ def test_a_registration_without_investors_has_no_delivery_finding(db):
     registration = factories.RegistrationStatementFactory()
     assert checks.delivery_incomplete(registration, registration.filed_on) == []
     assert selectors.coverage(registration=registration).recipients == 0
+
+
+def test_delivery_incomplete_as_of_a_day_before_publication_reports_no_package(package):
+    import datetime
+
+    day_before = package.published_at.date() - datetime.timedelta(days=1)
+    (finding,) = checks.delivery_incomplete(package.registration_statement, day_before)
+    assert finding.data["package_version"] is None
+    assert "No prospectus package has been published" in finding.message
