@@ -40,6 +40,11 @@ def free_port() -> int:
 
 def recreate_database(url: str) -> None:
     parsed = urlparse(url)
+    ready = subprocess.run(
+        ["pg_isready", "-q", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)], check=False
+    )
+    if ready.returncode != 0:
+        sys.exit(f"PostgreSQL is not accepting connections at {parsed.hostname}:{parsed.port or 5432}.")
     name = parsed.path.lstrip("/")
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         sys.exit(f"Unsafe database name {name!r}.")

@@ -1,5 +1,7 @@
 """Staff screens for delivery: publish a package, follow each investor's delivery, resend, revoke, report."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -202,15 +204,23 @@ class NotOpenedFilter(admin.SimpleListFilter):
         return queryset.filter(pk__in=selectors.not_opened_after(days=max(days, 0)).values("pk"))
 
 
+def utc_seconds(event: DeliveryEvent) -> str:
+    return f"{event.occurred_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M:%S} UTC"
+
+
 class DeliveryEventInline(admin.TabularInline):
     model = DeliveryEvent
-    fields = ["occurred_at", "kind", "ip_address", "user_agent", "document", "document_sha256", "detail"]
+    fields = ["occurred", "kind", "ip_address", "user_agent", "document", "document_sha256", "detail"]
     readonly_fields = fields
     extra = 0
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="Occurred (UTC)")
+    def occurred(self, obj):
+        return utc_seconds(obj)
 
 
 @admin.register(Delivery)
@@ -369,11 +379,15 @@ class DeliveryAdmin(admin.ModelAdmin):
 class DeliveryEventAdmin(admin.ModelAdmin):
     """Evidence is append-only: staff read it, nobody edits or deletes it."""
 
-    list_display = ["occurred_at", "kind", "recipient", "ip_address", "document_sha256"]
+    list_display = ["occurred", "kind", "recipient", "ip_address", "document_sha256"]
     list_filter = ["kind", "delivery__package_version__registration_statement"]
     list_select_related = ["delivery"]
     search_fields = ["delivery__recipient_name", "delivery__recipient_email", "ip_address", "document_sha256"]
     date_hierarchy = "occurred_at"
+
+    @admin.display(description="Occurred (UTC)", ordering="occurred_at")
+    def occurred(self, obj):
+        return utc_seconds(obj)
 
     @admin.display(description="Recipient")
     def recipient(self, obj):

@@ -67,6 +67,9 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     staff.click("input[value=Continue]")
     assert "has no file" in staff.inner_text("#problems")
     staff.set_input_files("#id_prospectus_file", str(prospectus_file))
+    if SCREENSHOTS:
+        staff.set_viewport_size({"width": 1100, "height": 900})
+        staff.screenshot(path=f"{SCREENSHOTS}/delivery-admin-publish.png", full_page=True)
     staff.click("input[name=publish]")
     assert "Published package v1" in staff.inner_text(".messagelist")
 
@@ -103,3 +106,8 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     assert "Downloaded a document" in evidence
     assert combined.sha256 in evidence
     assert "Acknowledged receipt" in evidence
+    if SCREENSHOTS:
+        staff.screenshot(path=f"{SCREENSHOTS}/delivery-admin-evidence.png", full_page=True)
+        public = browser.new_page(viewport={"width": 1100, "height": 900})
+        public.goto(f"{live_server.url}/offerings/{registration.file_number}/")
+        public.screenshot(path=f"{SCREENSHOTS}/delivery-offering-page.png", full_page=True)
