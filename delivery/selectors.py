@@ -212,6 +212,7 @@ class PackageView:
     combined: PackageDocument | None
     loaded_at: float
     documents_html: str  # the download list, with links relative to the personal page
+    latest_number: int  # the registration's newest package version when this was loaded
 
 
 # A published version's manifest never changes, so it is kept per process, keyed by the version's id and
@@ -228,13 +229,17 @@ def package_view(*, package_version: PackageVersion) -> PackageView:
     cached = _package_views.get(key)
     if cached is not None and now - cached.loaded_at < PACKAGE_VIEW_SECONDS:
         return cached
-    registration = RegistrationStatement.objects.select_related("issuer").get(
-        pk=package_version.registration_statement_id
+    registration = (
+        RegistrationStatement.objects.select_related("issuer")
+        .annotate(latest_number=Max("package_versions__number"))
+        .get(pk=package_version.registration_statement_id)
     )
     documents = cached.documents if cached is not None else package_documents(package_version=package_version)
     parts, combined = split_combined(documents)
     documents_html = render_to_string("delivery/_personal_documents.html", {"documents": parts, "combined": combined})
-    view = PackageView(registration, documents, parts, combined, now, mark_safe(documents_html))  # noqa: S308
+    safe_html = mark_safe(documents_html)  # noqa: S308 - rendered by the autoescaping template above
+    latest = registration.latest_number or package_version.number
+    view = PackageView(registration, documents, parts, combined, now, safe_html, latest)
     if len(_package_views) >= PACKAGE_VIEW_LIMIT:
         _package_views.clear()
     _package_views[key] = view

@@ -123,6 +123,7 @@ def test_a_revoked_link_stops_working_on_the_next_request(client, package):
     assert client.get(url).status_code == 200
     services.revoke_link(delivery=link.delivery, by="staff")
     assert client.get(url).status_code == 404
+    assert client.get(url).content == client.get(f"/d/{secrets.token_urlsafe(32)}/").content
     document = selectors.package_documents(package_version=package)[0]
     assert client.get(f"{url}documents/{document.pk}/").status_code == 404
     assert Delivery.objects.get(pk=link.delivery.pk).status == DeliveryStatus.REVOKED
@@ -134,6 +135,7 @@ def test_an_expired_link_stops_working_on_the_next_request(client, package):
     assert client.get(url).status_code == 200
     Delivery.objects.filter(pk=link.delivery.pk).update(token_expires_at=timezone.now() - datetime.timedelta(seconds=1))
     assert client.get(url).status_code == 404
+    assert client.get(url).content == client.get(f"/d/{secrets.token_urlsafe(32)}/").content
 
 
 def test_links_expire_after_the_configured_days(settings, package):
@@ -263,3 +265,18 @@ def test_the_offering_page_does_not_serve_another_registrations_documents(client
     services.publish_package(registration=first)
     document = selectors.package_documents(package_version=package)[0]
     assert client.get(f"/offerings/{first.file_number}/documents/{document.pk}/").status_code == 404
+
+
+def test_an_earlier_versions_link_still_shows_what_it_delivered_and_says_a_newer_one_exists(client, package):
+    from delivery import selectors as delivery_selectors
+
+    from .conftest import approved_supplement
+
+    link = next(iter(issued(package).values()))
+    registration = package.registration_statement
+    approved_supplement(registration.prospectuses.get(), number=2, dated_on=datetime.date(2021, 1, 4))
+    services.publish_package(registration=registration)
+    delivery_selectors._package_views.clear()  # another process, or a minute later
+    html = client.get(f"/d/{link.token}/").content.decode()
+    assert "A newer version of this package has been published" in html
+    assert "Supplement No. 2" not in html

@@ -1,7 +1,10 @@
+import hashlib
 import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from delivery import files, selectors, services
@@ -134,3 +137,20 @@ def test_an_html_prospectus_is_delivered_as_html_and_rendered_into_the_combined_
     with documents[-1].file.open("rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     assert "Risk factors." in "".join(page.extract_text() for page in reader.pages)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=400))
+def test_served_bytes_equal_the_manifest_for_any_text_prospectus(client, registration, text):
+    services.attach_prospectus_document(
+        prospectus=registration.prospectuses.get(), name="prospectus.txt", data=text.encode("utf-8")
+    )
+    try:
+        version = services.publish_package(registration=registration)
+    except ValidationError as error:  # the same text as the version already published
+        assert "Nothing changed" in str(error)
+        return
+    for document in selectors.package_documents(package_version=version):
+        response = client.get(f"/offerings/{registration.file_number}/documents/{document.pk}/")
+        assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == document.sha256
+    assert selectors.package_documents(package_version=version)[0].sha256 == files.sha256_of(text.encode("utf-8"))
