@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from delivery.models import Delivery, DeliveryEvent, DocumentKind, EventKind, PackageDocument
 
@@ -42,6 +43,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+        # While Playwright's event loop runs, the ORM keeps its connections in a separate context; close
+        # them here, or PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
 
 
 def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
