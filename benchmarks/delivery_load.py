@@ -330,7 +330,7 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=2_000, help="personal links spread across the load")
     parser.add_argument("--duration", type=int, default=15, help="seconds per load run (at most 120)")
     parser.add_argument("--connections", type=int, nargs="+", default=[4, 8, 16])
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument("--python-load", action="store_true", help="use the Python generator even if wrk exists")
     parser.add_argument(
         "--evidence-commit",

@@ -39,7 +39,7 @@ def detect_content_type(*, data: bytes, name: str, field: str) -> str:
     """
     if not data:
         raise ValidationError({field: f"{name or 'The file'} is empty."})
-    if data.lstrip()[:5] == b"%PDF-":
+    if data[:1024].lstrip()[:5] == b"%PDF-":
         return PDF
     try:
         text = data.decode("utf-8")
