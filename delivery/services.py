@@ -605,3 +605,22 @@ def import_investors(*, registration: RegistrationStatement, data: bytes | str) 
     if not investors:
         raise ValidationError({"csv": "The file has a header but no investors."})
     return Investor.objects.bulk_create(investors, batch_size=1000)
+
+
+def refuse_return_to_draft_once_published(supplement) -> None:
+    """``offerings.services.on_return_to_draft`` hook: investors' copies must stay what the records say.
+
+    Once a package version holding the supplement is published, investors may already have its frozen
+    bytes; changing the supplement now would leave them with a document the portal no longer holds.
+    """
+    versions = sorted(
+        PackageDocument.objects.filter(supplement=supplement).values_list("package_version__number", flat=True)
+    )
+    if versions:
+        raise ValidationError(
+            {
+                "status": f"{supplement} is in published delivery package version "
+                f"{', '.join(f'v{n}' for n in versions)}; investors have its documents, so it cannot return to "
+                "draft. Draft a new supplement for the correction."
+            }
+        )

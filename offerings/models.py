@@ -602,7 +602,7 @@ class Supplement(models.Model):
 
 
 class SupplementPart(models.Model):
-    """A row that belongs to one supplement's content; it cannot change once the supplement is filed."""
+    """A row of one supplement's content; it cannot change once the supplement is approved or filed."""
 
     supplement: "Supplement"
 
@@ -610,14 +610,20 @@ class SupplementPart(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        if self.supplement.is_filed:
-            raise FiledRecordError(f"{self.supplement} is filed; its documents cannot change.")
+        self._refuse_if_frozen()
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.supplement.is_filed:
-            raise FiledRecordError(f"{self.supplement} is filed; its documents cannot change.")
+        self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
+
+    def _refuse_if_frozen(self) -> None:
+        status = Supplement.objects.filter(pk=self.supplement_id).values_list("status", flat=True).first()
+        if status in (SupplementStatus.APPROVED, SupplementStatus.FILED):
+            raise FiledRecordError(
+                f"{self.supplement} is {SupplementStatus(status).label.lower()}; its content is frozen. "
+                "Return it to draft to change it (a filed supplement never changes)."
+            )
 
 
 class SupplementIncorporation(SupplementPart):

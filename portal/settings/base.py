@@ -103,9 +103,21 @@ TASKS = {
     }
 }
 
+# Investor delivery (delivery/conf.py reads these).
+DELIVERY_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+DELIVERY_LINK_DAYS = env.int("PORTAL_DELIVERY_LINK_DAYS", default=90)
+DELIVERY_SEND_BATCH_SIZE = env.int("PORTAL_DELIVERY_SEND_BATCH_SIZE", default=100)
+DELIVERY_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
+DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT = env.bool("PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT", default=True)
+
+# Holder tables longer than this render their PDF in a child process that exits afterwards.
+PORTAL_PDF_ISOLATE_ROWS = env.int("PORTAL_PDF_ISOLATE_ROWS", default=2000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every page and font at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

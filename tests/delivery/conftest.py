@@ -9,7 +9,7 @@ from pypdf import PdfWriter
 
 from delivery import services
 from offerings import services as offering_services
-from offerings.models import SupplementStatus
+from offerings.models import SupplementEnclosure, SupplementStatus
 from tests import factories
 
 
@@ -44,8 +44,10 @@ def ensure_pdf_rendition(supplement, *, pages: int = 1):
     return rendition
 
 
-def approved_supplement(prospectus, **fields):
+def approved_supplement(prospectus, *, enclosed=(), **fields):
     supplement = factories.SupplementFactory(prospectus=prospectus, **fields)
+    for report in enclosed:
+        SupplementEnclosure.objects.create(supplement=supplement, report=report)
     supplement = offering_services.approve_supplement(supplement=supplement)
     assert supplement.status == SupplementStatus.APPROVED
     ensure_pdf_rendition(supplement)
@@ -58,16 +60,14 @@ def make_registration(*, investors: int = 0, supplements: int = 1, reports_per_s
     registration = prospectus.registration_statement
     services.attach_prospectus_document(prospectus=prospectus, name="prospectus.pdf", data=pdf_bytes(pages=3))
     for n in range(supplements):
-        supplement = approved_supplement(prospectus, number=n + 1)
+        reports = []
         for _ in range(reports_per_supplement):
             report = factories.PeriodicReportFactory(issuer=registration.issuer)
             services.attach_report_document(
                 report=report, name=f"{report.key}.txt", data=f"Quarterly report {report.key}\n".encode()
             )
-            # Enclosures are content of the supplement; add them while it is approved (not filed).
-            from offerings.models import SupplementEnclosure
-
-            SupplementEnclosure.objects.create(supplement=supplement, report=report)
+            reports.append(report)
+        approved_supplement(prospectus, number=n + 1, enclosed=reports)
     for _ in range(investors):
         factories.InvestorFactory(registration_statement=registration)
     return registration

@@ -70,12 +70,9 @@ def test_publishing_is_refused_with_a_supplement_that_is_not_approved(db, status
 
 
 def test_publishing_is_refused_when_an_enclosed_report_has_no_copy(db):
-    registration = make_registration()
-    supplement = registration.prospectuses.get().supplements.get()
+    registration = make_registration(supplements=0)
     report = factories.PeriodicReportFactory(issuer=registration.issuer, key="annual_x")
-    from offerings.models import SupplementEnclosure
-
-    SupplementEnclosure.objects.create(supplement=supplement, report=report)
+    approved_supplement(registration.prospectuses.get(), number=1, enclosed=[report])
     with pytest.raises(ValidationError, match="report annual_x"):
         services.publish_package(registration=registration)
 
@@ -99,14 +96,10 @@ def test_supplements_come_in_date_order_and_a_report_enclosed_twice_appears_once
     prospectus = registration.prospectuses.get()
     import datetime
 
-    from offerings.models import SupplementEnclosure
-
-    later = approved_supplement(prospectus, number=2, dated_on=datetime.date(2020, 9, 1))
-    earlier = approved_supplement(prospectus, number=1, dated_on=datetime.date(2020, 8, 1))
     report = factories.PeriodicReportFactory(issuer=registration.issuer)
     services.attach_report_document(report=report, name="r.pdf", data=pdf_bytes())
-    SupplementEnclosure.objects.create(supplement=later, report=report)
-    SupplementEnclosure.objects.create(supplement=earlier, report=report)
+    approved_supplement(prospectus, number=2, dated_on=datetime.date(2020, 9, 1), enclosed=[report])
+    approved_supplement(prospectus, number=1, dated_on=datetime.date(2020, 8, 1), enclosed=[report])
     version = services.publish_package(registration=registration)
     titles = [d.title for d in selectors.package_documents(package_version=version)]
     assert titles[1].startswith("Prospectus Supplement No. 1 dated August 1, 2020")
@@ -154,3 +147,15 @@ def test_served_bytes_equal_the_manifest_for_any_text_prospectus(client, registr
         response = client.get(f"/offerings/{registration.file_number}/documents/{document.pk}/")
         assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == document.sha256
     assert selectors.package_documents(package_version=version)[0].sha256 == files.sha256_of(text.encode("utf-8"))
+
+
+def test_a_supplement_in_a_published_package_cannot_return_to_draft(package):
+    from offerings import services as offering_services
+    from offerings.models import SupplementStatus
+
+    supplement = package.registration_statement.prospectuses.get().supplements.get()
+    with pytest.raises(ValidationError, match="published delivery package version v1"):
+        offering_services.return_supplement_to_draft(supplement=supplement)
+    supplement.refresh_from_db()
+    assert supplement.status == SupplementStatus.APPROVED
+    assert supplement.renditions.count() >= 1  # nothing was discarded
