@@ -8,8 +8,8 @@ STAMP := $(VENV)/.requirements-installed
 SYSTEM_STAMP := build/.system-packages
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 # Debian packages: Pango for WeasyPrint, Liberation fonts named by the print stylesheet,
-# poppler-utils for page images, Chromium and its driver for the browser tests.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium
+# poppler-utils for page images, Chromium for the browser tests, wrk for the load benchmark.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk
 
 .PHONY: run test lint check-migrations test-sqlite test-postgres bench setup system-packages demo clean
 
@@ -17,7 +17,7 @@ setup: system-packages $(STAMP)
 
 system-packages: $(SYSTEM_STAMP)
 
-$(SYSTEM_STAMP):
+$(SYSTEM_STAMP): Makefile
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages: $$missing"; \
