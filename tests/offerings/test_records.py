@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from offerings import services
@@ -190,3 +190,27 @@ def test_no_supplement_is_drafted_for_a_proxy_statement(bestnet):
         issuer=bestnet.issuer, form="DEF 14A", period_end=None, filed_on=datetime.date(2003, 10, 1)
     )
     assert not Supplement.objects.filter(incorporations__report=report).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the database triggers are PostgreSQL's")
+def test_the_database_itself_refuses_to_change_a_filed_supplement(bestnet):
+    from django.db import connection as db
+
+    filed = Supplement.objects.get(status=SupplementStatus.FILED)
+    statements = [
+        ("UPDATE offerings_supplement SET summary = 'x' WHERE id = %s", [filed.pk]),
+        ("DELETE FROM offerings_supplement WHERE id = %s", [filed.pk]),
+        ("DELETE FROM offerings_supplementincorporation WHERE supplement_id = %s", [filed.pk]),
+        ("UPDATE offerings_supplementenclosure SET report_id = report_id WHERE supplement_id = %s", [filed.pk]),
+        (
+            "INSERT INTO offerings_supplementsection (supplement_id, heading, body, position) "
+            "VALUES (%s, '', 'late text', 0)",
+            [filed.pk],
+        ),
+    ]
+    for sql, params in statements:
+        with pytest.raises(IntegrityError, match="filed"), transaction.atomic(), db.cursor() as cursor:
+            cursor.execute(sql, params)
+    filed.refresh_from_db()
+    assert filed.summary.startswith("Updates the list")
+    assert filed.incorporations.count() == 1
