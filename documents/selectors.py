@@ -41,6 +41,27 @@ def rendition_bytes(*, rendition: SupplementRendition) -> bytes:
 
 
 def frozen_bytes(*, supplement: Supplement, format: str) -> bytes | None:
-    """The frozen bytes of an approved or filed supplement in ``format``, or None if it is not frozen."""
-    rendition = frozen_rendition(supplement=supplement, format=format)
-    return None if rendition is None else rendition_bytes(rendition=rendition)
+    """The frozen bytes of an approved or filed supplement in ``format``, or None if it is not frozen.
+
+    The re-serving path: one indexed row (unique supplement and format) read as plain values, then the
+    file, checked against the recorded SHA-256 and size.
+    """
+    if format not in RenditionFormat.values:
+        raise ValueError(f"format: {format!r} is not one of {', '.join(RenditionFormat.values)}.")
+    rows = list(
+        SupplementRendition.objects.filter(
+            supplement_id=supplement.pk,
+            format=format,
+            supplement__status__in=(SupplementStatus.APPROVED, SupplementStatus.FILED),
+        )
+        .order_by()
+        .values_list("file", "size", "sha256")[:1]
+    )
+    if not rows:
+        return None
+    name, size, sha256 = rows[0]
+    with SupplementRendition._meta.get_field("file").storage.open(name, "rb") as handle:
+        data = handle.read()
+    if len(data) != size or hashlib.sha256(data).hexdigest() != sha256:
+        raise RenditionIntegrityError(f"{name}: the stored file does not match its recorded hash and size.")
+    return data

@@ -164,6 +164,8 @@ def test_stored_bytes_that_no_longer_match_their_hash_are_refused(draft, setting
     Path(settings.MEDIA_ROOT, rendition.file.name).write_bytes(b"tampered")
     with pytest.raises(selectors.RenditionIntegrityError):
         selectors.rendition_bytes(rendition=rendition)
+    with pytest.raises(selectors.RenditionIntegrityError):
+        selectors.frozen_bytes(supplement=draft, format="txt")
 
 
 # -- views -----------------------------------------------------------------------------------------------------
