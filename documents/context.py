@@ -187,18 +187,31 @@ def _closing(offering: Offering) -> str:
 
 
 def offering_phrase(offering: Offering) -> str:
-    """ "an offering of 3,563,593 units at $0.30 per unit that we completed in March 2003"."""
+    """ "a unit offering, completed in March 2003, in which we sold 3,563,593 units at $0.30 per unit"."""
     if offering.unit_components.all():
-        phrase = "an offering of " + (f"{fmt.count(offering.units_sold)} units" if offering.units_sold else "units")
-        if offering.price_per_unit is not None:
-            phrase += f" at {fmt.price(offering.price_per_unit)} per unit"
+        phrase = "a unit offering"
         closing = _closing(offering)
-        return phrase + (f" that we completed {closing}" if closing else "")
+        if closing:
+            phrase += f", completed {closing},"
+        sold = f"{fmt.count(offering.units_sold)} units" if offering.units_sold else "units"
+        if offering.units_sold or offering.price_per_unit is not None:
+            phrase += f" in which we sold {sold}"
+            if offering.price_per_unit is not None:
+                phrase += f" at {fmt.price(offering.price_per_unit)} per unit"
+        return phrase.removesuffix(",")
     phrase = f"our {fmt.lower_first(offering.title)}"
     closing = _closing(offering)
     if closing and "complet" not in offering.title.lower() and "closed" not in offering.title.lower():
         phrase += f", completed {closing}"
     return phrase
+
+
+def offering_label(offering: Offering) -> str:
+    """ "the unit offering completed in March 2003": names one of several offerings without restating its terms."""
+    if offering.unit_components.all():
+        closing = _closing(offering)
+        return f"the unit offering completed {closing}" if closing else "the unit offering"
+    return f"our {fmt.lower_first(offering.title)}"
 
 
 def offering_reference(offering: Offering | None) -> str:
@@ -209,9 +222,17 @@ def offering_reference(offering: Offering | None) -> str:
     return f"in our {fmt.lower_first(offering.title)}"
 
 
+def counted_noun(security: Security, nouns: Nouns) -> str:
+    """What a count of part of a registered amount counts: "shares", "warrants", "units"."""
+    if security.kind in (SecurityKind.COMMON, SecurityKind.PREFERRED):
+        return "shares"
+    return nouns.plural(security)
+
+
 def registered_item(amount: RegisteredAmount, nouns: Nouns) -> str:
-    """ "21,439,058 shares of our common stock, 10,690,779 of which were issued in the unit offering, ..."."""
+    """ "21,439,058 shares of our common stock, consisting of 10,690,779 shares issued in the unit offering ..."."""
     text = f"{fmt.count(amount.amount)} {nouns.plural(amount.security)}"
+    noun = counted_noun(amount.security, nouns)
     components = list(amount.components.all())
     if not components or (len(components) == 1 and components[0].source == ComponentSource.ISSUED):
         return text
@@ -219,13 +240,11 @@ def registered_item(amount: RegisteredAmount, nouns: Nouns) -> str:
     issuable = [c for c in components if c.source != ComponentSource.ISSUED]
     parts = []
     for component in issued:
-        parts.append(
-            f"{fmt.count(component.amount)} of which were issued {offering_reference(component.from_offering)}"
-        )
+        parts.append(f"{fmt.count(component.amount)} {noun} issued {offering_reference(component.from_offering)}")
     if issuable:
         total = sum(c.amount for c in issuable)
         if len(issuable) == 1:
-            parts.append(f"{fmt.count(total)} of which are {_issuable_phrase(issuable[0], nouns)}")
+            parts.append(f"{fmt.count(total)} {noun} {_issuable_phrase(issuable[0], nouns)}")
         else:
             kinds: list[str] = []
             for component in issuable:
@@ -234,10 +253,10 @@ def registered_item(amount: RegisteredAmount, nouns: Nouns) -> str:
             detail = fmt.join_and(
                 [f"{fmt.count(c.amount)} {_issuable_phrase(c, nouns).removeprefix('issuable ')}" for c in issuable]
             )
-            parts.append(f"{fmt.count(total)} of which are issuable {fmt.join_and(kinds)} ({detail})")
+            parts.append(f"{fmt.count(total)} {noun} issuable {fmt.join_and(kinds)} ({detail})")
     if len(components) == len(issuable) == 1:
-        return f"{text}, all of which are {_issuable_phrase(issuable[0], nouns)}"
-    return f"{text}, " + fmt.join_and(parts)
+        return f"{text}, all of them {_issuable_phrase(issuable[0], nouns)}"
+    return f"{text}, consisting of " + fmt.join_and(parts)
 
 
 def _upon(component: RegisteredComponent, nouns: Nouns) -> str:
@@ -277,14 +296,15 @@ def proceeds(components: list[RegisteredComponent]) -> tuple[Decimal | None, lis
     return total, sources
 
 
-def _exercised_clause(sources: list[Security], nouns: Nouns) -> str:
-    exercised = [s for s in sources if s.kind == SecurityKind.WARRANT]
-    converted = [s for s in sources if s.kind != SecurityKind.WARRANT]
+def _exercise_events(sources: list[Security], nouns: Nouns, *, every: bool = True) -> str:
+    """ "the exercise of all of the warrants and the conversion of all shares of the Series A ... Stock"."""
+    warrants = fmt.join_and([nouns.plural(s) for s in sources if s.kind == SecurityKind.WARRANT])
+    convertibles = fmt.join_and([short_title(s) for s in sources if s.kind != SecurityKind.WARRANT])
     clauses = []
-    if exercised:
-        clauses.append(f"all {fmt.join_and([nouns.plural(s) for s in exercised])} are exercised")
-    if converted:
-        clauses.append(f"all shares of the {fmt.join_and([short_title(s) for s in converted])} are converted")
+    if warrants:
+        clauses.append(f"the exercise of {'all of the' if every else 'the'} {warrants}")
+    if convertibles:
+        clauses.append(f"the conversion of {'all' if every else 'the'} shares of the {convertibles}")
     return fmt.join_and(clauses)
 
 
@@ -299,8 +319,8 @@ def condition_sentence(condition: Condition, nouns: Nouns) -> str:
         waits.append(f"{fmt.join_and([nouns.holders_of(s) for s in others])} may not be converted")
     description = " ".join(condition.description.split())
     if not waits:
-        return f"The following condition has not yet been satisfied: {description}"
-    return f"Until the following condition is satisfied, {fmt.join_and(waits)}: {description}"
+        return f"The following condition has not yet been met: {description}"
+    return f"The following condition has not yet been met, and until it is, {fmt.join_and(waits)}: {description}"
 
 
 def report_phrase(report: PeriodicReport) -> str:
@@ -417,17 +437,18 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
         ]
 
     # The registration and the offering it resells.
-    sentence = "This prospectus supplement is part of a registration statement"
-    if registration.form and registration.form != "other":
-        sentence += f" on Form {registration.form}"
-    sentence += " that we filed with the SEC"
-    if registration.filed_on:
-        sentence += f" on {fmt.long_date(registration.filed_on)}"
+    form = f" on Form {registration.form}" if registration.form and registration.form != "other" else ""
+    sentence = f"we filed with the SEC a registration statement{form}, of which this prospectus supplement forms a part"
+    sentence = (
+        f"On {fmt.long_date(registration.filed_on)}, {sentence}"
+        if registration.filed_on
+        else sentence[0].upper() + sentence[1:]
+    )
     if registration.effective_on:
-        sentence += f", which the SEC declared effective on {fmt.long_date(registration.effective_on)}"
-    if offerings:
-        sentence += f", in connection with {fmt.join_and([offering_phrase(o) for o in offerings])}"
+        sentence += f"; the SEC declared it effective on {fmt.long_date(registration.effective_on)}"
     sentence += "."
+    if offerings:
+        sentence += f" The registration statement relates to {fmt.join_and([offering_phrase(o) for o in offerings])}."
     unit_sentences = []
     for offering in offerings:
         unit_components = list(offering.unit_components.all())
@@ -435,11 +456,9 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
             continue
         phrases = [component_phrase(uc.quantity, uc.security, nouns) for uc in unit_components]
         lead = (
-            "Each unit consists of the following securities"
-            if len(offerings) == 1
-            else (f"Each unit in {offering_phrase(offering)} consists of")
+            "Each unit comprises" if len(offerings) == 1 else f"Each unit sold in {offering_label(offering)} comprises"
         )
-        unit_sentences.append(f"{lead}: {fmt.join_and(phrases, separator='; ')}.")
+        unit_sentences.append(f"{lead} {fmt.join_and(phrases, separator='; ')}.")
     letters = "abcdefghijklmnopqrstuvwxyz"
     items = [registered_item(a, nouns) for a in amounts]
     registered_items = [f"({letters[i % 26]}) {item}" for i, item in enumerate(items)] if len(items) > 1 else items
@@ -457,16 +476,16 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
         market = (
             f"on the {issuer.principal_market}"
             if issuer.principal_market
-            else "in the principal market on which the stock is traded"
+            else f"in the principal trading market for our {investing_in}"
         )
         selling = {"offered": offered, "where": where, "market": market}
     total, sources = proceeds(components)
     proceeds_sentence = ""
     if total is not None and sources:
         proceeds_sentence = (
-            f"We will receive up to an aggregate of {fmt.money(total)} if {_exercised_clause(sources, nouns)}."
+            f"We would receive up to {fmt.money(total)} in total upon {_exercise_events(sources, nouns)}."
             if total > 0
-            else f"We will receive no proceeds when {_exercised_clause(sources, nouns).replace('all ', 'the ', 1)}."
+            else f"We would receive no payment upon {_exercise_events(sources, nouns, every=False)}."
         )
     registered_ids = {s.pk for s in mentioned}
     conditions = (
@@ -482,7 +501,7 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
     if incorporated:
         heading_refs = _page_refs(prospectus.page_references, _INCORPORATION_KEY)
         heading = (
-            f'under the heading "{heading_refs[0][0]}" beginning on page {heading_refs[0][1]}' if heading_refs else ""
+            f'"{heading_refs[0][0]}" beginning on page {heading_refs[0][1]} of the prospectus' if heading_refs else ""
         )
         listed = []
         for report in incorporated:
@@ -490,26 +509,28 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
             if report.filed_on:
                 text += f" (filed on {fmt.long_date(report.filed_on)})"
             listed.append(text)
+        these = "that report" if len(incorporated) == 1 else "those reports"
         if registration.last_amended_on:
-            amended = fmt.long_date(registration.last_amended_on)
-            since = f"Since we filed the last amendment to the registration statement on {amended}, we"
+            after = f"we last amended the registration statement on {fmt.long_date(registration.last_amended_on)}"
         elif all((r.filed_on or r.period_end or datetime.date.min) >= prospectus.dated_on for r in incorporated):
-            since = f"Since the date of the prospectus, {prospectus_date}, we"
+            after = f"the date of the prospectus, {prospectus_date}"
         else:
-            since = "We"
+            after = ""
         incorporation = {
-            "heading": heading,
-            "since": since,
             "reports": fmt.join_and(listed, separator="; " if len(listed) > 2 else ", "),
-            "verb": "is" if len(incorporated) == 1 else "are",
+            "listed": f"{'That report is' if len(incorporated) == 1 else 'Those reports are'} added to the documents "
+            f"listed under the heading {heading}."
+            if heading
+            else "",
+            "filed": f"We filed {these} with the SEC after {after}." if after else "",
         }
     delivered = [e.report.describe() for e in supplement.enclosures.select_related("report")]
     delivered_sentence = ""
     if delivered:
-        documents = ["This prospectus supplement", "the prospectus"] + [f"our {d}" for d in delivered]
+        documents = ["the prospectus"] + [f"our {d}" for d in delivered]
         delivered_sentence = (
-            f"{fmt.join_and(documents)}{',' if len(documents) > 2 else ''} are being delivered to you in "
-            f"connection with your proposed investment in our {investing_in}."
+            f"With this prospectus supplement we are delivering to you {fmt.join_and(documents)}, for your use in "
+            f"evaluating an investment in our {investing_in}."
         )
     sections = [
         Section(heading=s.heading, paragraphs=_paragraphs(s.body))

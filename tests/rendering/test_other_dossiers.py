@@ -15,21 +15,26 @@ CASES = {
             "Registration No. 333-258114",
             "QUILLFEATHER ROBOTICS, INC.",
             "UP TO 2,750,000 SHARES OF OUR COMMON STOCK",
-            "registration statement on Form S-1 that we filed with the SEC on July 9, 2021",
-            "declared effective on August 27, 2021",
-            "1,000,000 of which were issued in our private placement of common stock and warrants",
+            "On July 9, 2021, we filed with the SEC a registration statement on Form S-1",
+            "the SEC declared it effective on August 27, 2021",
+            "relates to our private placement of common stock and warrants, completed on June 2, 2021.",
+            "registers for resale 2,750,000 shares of our common stock, consisting of 1,000,000 shares issued in our "
+            "private placement of common stock and warrants and 1,750,000 shares issuable",
             "1,000,000 upon exercise of the Class A warrants at $1.25 per share",
             "750,000 upon exercise of the Class B warrants at $2.40 per share",
-            "We will receive up to an aggregate of $3,050,000.00 if all Class A warrants and Class B warrants are "
-            "exercised",
+            "We would receive up to $3,050,000.00 in total upon the exercise of all of the Class A warrants and "
+            "Class B warrants.",
             '"Risk Factors" beginning on page 9 of our prospectus dated September 14, 2021',
             '"Item 1A. Risk Factors" beginning on page 12 of our Annual Report on Form 10-K for the fiscal year '
             "ended December 31, 2020",
             '"Selling Stockholders" section beginning on page 31',
-            "on the Nasdaq Capital Market",
-            "Quarterly Report on Form 10-Q for the quarterly period ended September 30, 2021 (filed on November 12, "
-            "2021), which is hereby incorporated by reference",
-            "The date of this prospectus supplement is November 15, 2021.",
+            "from time to time, either on the Nasdaq Capital Market at the then-prevailing market price",
+            "we incorporate by reference into the prospectus, and into this prospectus supplement, our Quarterly "
+            "Report on Form 10-Q for the quarterly period ended September 30, 2021 (filed on November 12, 2021).",
+            "We filed that report with the SEC after the date of the prospectus, September 14, 2021.",
+            "delivering to you the prospectus, our Annual Report on Form 10-K for the fiscal year ended December 31, "
+            "2020, and our Quarterly Report on Form 10-Q for the quarterly period ended September 30, 2021,",
+            "This prospectus supplement is dated November 15, 2021.",
         ],
     ),
     "units holding a quarter warrant": (
@@ -39,17 +44,17 @@ CASES = {
             "HARBORLINE THERAPEUTICS CORP.",
             "UP TO 1,500,000 SHARES OF OUR COMMON STOCK",
             "UP TO 300,000 WARRANTS",
-            "an offering of 1,200,000 units at $4.10 per unit that we completed in January 2019",
+            "a unit offering, completed in January 2019, in which we sold 1,200,000 units at $4.10 per unit",
             "one share of our common stock, par value $.01 per share; and one-quarter of a four-year warrant to "
             "purchase one share of common stock at an exercise price of $4.75 per share",
-            "(a) 1,500,000 shares of our common stock, 1,200,000 of which were issued in the unit offering and "
-            "300,000 of which are issuable upon exercise of the warrants at $4.75 per share; and (b) 300,000 warrants",
+            "(a) 1,500,000 shares of our common stock, consisting of 1,200,000 shares issued in the unit offering and "
+            "300,000 shares issuable upon exercise of the warrants at $4.75 per share; and (b) 300,000 warrants",
             '"Selling Securityholders" section beginning on page 18',
-            "We will receive up to an aggregate of $1,425,000.00 if all warrants are exercised.",
-            "Until the following condition is satisfied, the warrants may not be exercised: The common stock must be "
-            "approved for listing on a national securities exchange.",
+            "We would receive up to $1,425,000.00 in total upon the exercise of all of the warrants.",
+            "The following condition has not yet been met, and until it is, the warrants may not be exercised: The "
+            "common stock must be approved for listing on a national securities exchange.",
             "Quarterly Report on Form 10-Q for the quarterly period ended March 31, 2019",
-            "The date of this prospectus supplement is May 14, 2019.",
+            "This prospectus supplement is dated May 14, 2019.",
         ],
     ),
     "selling-stockholder update with 50 holders": (
@@ -68,7 +73,8 @@ CASES = {
             "Total 881,250 856,250 25,000",
             "* Less than 1%.",
             "Tamsin Okonkwo-Reyes Family Trust 07: Director since 2015.",
-            "The date of this prospectus supplement is February 6, 2018.",
+            "registers for resale 856,250 shares of our common stock.",
+            "This prospectus supplement is dated February 6, 2018.",
         ],
     ),
 }
