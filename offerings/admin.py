@@ -441,7 +441,8 @@ class SupplementAdmin(admin.ModelAdmin):
     search_fields = ["summary", "accession_number", "prospectus__registration_statement__file_number"]
     autocomplete_fields = ["prospectus"]
     date_hierarchy = "dated_on"
-    readonly_fields = ["status", "documents", "created_at", "updated_at"]
+    # The filing is recorded only through "Record the EDGAR filing", which moves the supplement to filed.
+    readonly_fields = ["status", "filed_on", "accession_number", "documents", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["prospectus", "number", "dated_on", "rule", "purpose", "summary", "status"]}),
         ("Use and filing", {"fields": ["first_used_on", "filed_on", "accession_number"]}),

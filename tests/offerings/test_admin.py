@@ -191,3 +191,9 @@ def test_registration_page_lists_its_compliance_findings(staff, bestnet):
     body = staff.get(admin_url(RegistrationStatement, "change", bestnet.pk)).content.decode()
     assert "57,500" in body  # REGISTERED_AMOUNT_UNRECONCILED names the unexplained shares
     assert "Download the dossier" in body
+
+
+def test_a_draft_cannot_be_given_a_filing_date_through_the_edit_form(staff, draft):
+    body = staff.get(admin_url(Supplement, "change", draft.pk)).content.decode()
+    assert 'name="filed_on"' not in body
+    assert 'name="accession_number"' not in body
