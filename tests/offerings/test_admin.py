@@ -67,7 +67,21 @@ def test_every_admin_page_redirects_anonymous_users_to_login(client, bestnet):
 
 
 @pytest.mark.parametrize(
-    "model_name", ["supplement", "registrationstatement", "periodicreport", "security", "registeredamount"]
+    "model_name",
+    [
+        "issuer",
+        "security",
+        "offering",
+        "condition",
+        "registrationstatement",
+        "registeredamount",
+        "amendment",
+        "prospectus",
+        "periodicreport",
+        "supplement",
+        "sellingstockholder",
+        "investor",
+    ],
 )
 def test_changelist_queries_do_not_grow_with_the_rows(staff, bestnet, model_name):
     url = reverse(f"admin:offerings_{model_name}_changelist")
@@ -76,12 +90,19 @@ def test_changelist_queries_do_not_grow_with_the_rows(staff, bestnet, model_name
         staff.get(url)
     prospectus = bestnet.prospectuses.get()
     for year in range(2004, 2014):
-        report = factories.PeriodicReportFactory(issuer=bestnet.issuer)
+        issuer = factories.IssuerFactory()
+        factories.PeriodicReportFactory(issuer=bestnet.issuer)
         factories.SupplementFactory(prospectus=prospectus, dated_on=prospectus.dated_on.replace(year=year))
-        other = factories.RegistrationStatementFactory(issuer=bestnet.issuer)
-        factories.SecurityFactory(issuer=bestnet.issuer)
-        other.registered_amounts.create(security=bestnet.issuer.securities.first(), amount=year)
-        assert report.pk
+        other = factories.RegistrationStatementFactory(issuer=issuer)
+        factories.ProspectusFactory(registration_statement=other)
+        other.amendments.create(kind="post_effective", filed_on=prospectus.dated_on.replace(year=year))
+        warrant = factories.WarrantFactory(issuer=issuer)
+        other.registered_amounts.create(security=warrant, amount=year)
+        offering = factories.OfferingFactory(issuer=issuer)
+        offering.unit_components.create(security=warrant, quantity=1)
+        issuer.conditions.create(key=f"vote_{year}", description="A vote.").restricts.add(warrant)
+        factories.SellingStockholderFactory(registration_statement=other)
+        factories.InvestorFactory(registration_statement=other)
     with CaptureQueriesContext(connection) as many:
         staff.get(url)
     assert len(many) == len(few)
