@@ -36,8 +36,6 @@ on_approve: list[Callable[[Supplement], None]] = []
 # Called inside the transaction that returns an approved supplement to draft: rendering discards the frozen
 # documents; delivery refuses (by raising ValidationError) once investors have been sent them.
 on_return_to_draft: list[Callable[[Supplement], None]] = []
-# Called inside the transaction that records a new periodic report (after auto-drafting).
-on_report_recorded: list[Callable[[PeriodicReport], None]] = []
 
 
 def _check_transition(supplement: Supplement, to_status: str) -> None:
@@ -215,8 +213,6 @@ def record_periodic_report(*, issuer: Issuer, auto_draft: bool = True, **fields)
     report.save()
     if auto_draft:
         draft_incorporation_supplements(report=report)
-    for hook in on_report_recorded:
-        hook(report)
     return report
 
 

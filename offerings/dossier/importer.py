@@ -548,18 +548,11 @@ class _Import:
         return ImportResult(registration=registration, created=self.created, updated=self.updated)
 
 
-# Called inside the import transaction with the result; rendering freezes supplements that arrive filed.
-on_imported: list = []
-
-
 @transaction.atomic
 def import_dossier(*, data: dict[str, Any]) -> ImportResult:
     """Validate and write a parsed dossier; any problem raises DossierError and writes nothing."""
     validate(data)
-    result = _Import(data).run()
-    for hook in on_imported:
-        hook(result)
-    return result
+    return _Import(data).run()
 
 
 def import_dossier_bytes(*, raw: bytes | str, max_bytes: int | None = None) -> ImportResult:
