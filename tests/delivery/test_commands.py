@@ -30,17 +30,22 @@ def run(*args) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_publish_package_attaches_the_files_and_prints_the_manifest(bestnet, bestnet_files):
-    out, _ = run(
+def publish_bestnet(files: dict) -> tuple[str, str]:
+    """``publish_package 333-105026`` with the prospectus and both report copies."""
+    return run(
         "publish_package",
         "333-105026",
         "--prospectus",
-        str(bestnet_files["prospectus"]),
+        str(files["prospectus"]),
         "--report",
-        f"annual_2002={bestnet_files['annual_2002']}",
+        f"annual_2002={files['annual_2002']}",
         "--report",
-        f"quarter_2003_05={bestnet_files['quarter_2003_05']}",
+        f"quarter_2003_05={files['quarter_2003_05']}",
     )
+
+
+def test_publish_package_attaches_the_files_and_prints_the_manifest(bestnet, bestnet_files):
+    out, _ = publish_bestnet(bestnet_files)
     version = PackageVersion.objects.get(registration_statement=bestnet)
     assert out.splitlines()[0] == "Published package v1 for 333-105026"
     documents = list(PackageDocument.objects.filter(package_version=version))
@@ -77,16 +82,7 @@ def test_publish_package_names_the_bad_argument(bestnet, args, message):
 
 
 def test_create_deliveries_prints_one_link_per_new_investor_once(bestnet, bestnet_files, client):
-    run(
-        "publish_package",
-        "333-105026",
-        "--prospectus",
-        str(bestnet_files["prospectus"]),
-        "--report",
-        f"annual_2002={bestnet_files['annual_2002']}",
-        "--report",
-        f"quarter_2003_05={bestnet_files['quarter_2003_05']}",
-    )
+    publish_bestnet(bestnet_files)
     csv = 'name,email,postal_address\nAnn Lee,ann@example.com,\nBo Post,,"1 Elm St"\n'
     services.import_investors(registration=bestnet, data=csv)
     out, _ = run("create_deliveries", "333-105026")
@@ -102,16 +98,7 @@ def test_create_deliveries_with_send_emails_the_links(
     bestnet, bestnet_files, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
     settings.DELIVERY_BASE_URL = "https://portal.example"
-    run(
-        "publish_package",
-        "333-105026",
-        "--prospectus",
-        str(bestnet_files["prospectus"]),
-        "--report",
-        f"annual_2002={bestnet_files['annual_2002']}",
-        "--report",
-        f"quarter_2003_05={bestnet_files['quarter_2003_05']}",
-    )
+    publish_bestnet(bestnet_files)
     services.import_investors(registration=bestnet, data="name,email\nAnn Lee,ann@example.com\n")
     with django_capture_on_commit_callbacks(execute=True):
         out, _ = run("create_deliveries", "333-105026", "--send")
