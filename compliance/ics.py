@@ -3,7 +3,7 @@
 import datetime
 from collections.abc import Callable, Iterable
 
-from .selectors import CalendarEvent
+from .calendar import CalendarEvent
 
 PRODID = "-//Prospectus Portal//Compliance calendar//EN"
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from offerings import validators
+from offerings.domain.dates import long_date
 from offerings.models import Issuer
 
 
@@ -39,7 +40,7 @@ class ClosureDay(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.closed_on:%B %-d, %Y}: {self.reason}"
+        return f"{long_date(self.closed_on)}: {self.reason}"
 
     def clean(self) -> None:
         if self.closed_on and self.closed_on.weekday() >= 5:
@@ -85,7 +86,7 @@ class LateFilingNotice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.form} for the period ended {self.period_end:%B %-d, %Y} ({self.issuer})"
+        return f"{self.form} for the period ended {long_date(self.period_end)} ({self.issuer})"
 
     def clean(self) -> None:
         if self.period_end and self.filed_on and self.filed_on <= self.period_end:

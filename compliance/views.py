@@ -13,8 +13,10 @@ from django.views.decorators.http import require_GET
 
 from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
 from offerings.domain.findings import Severity
+from offerings.selectors.records import edgar_today
 
 from . import selectors
+from .calendar import calendar_events
 from .ics import render_ics
 
 CALENDAR_DAYS = 90
@@ -44,7 +46,7 @@ def admin_url(subject: str, subject_id: int | None) -> str | None:
 def _as_of(request: HttpRequest) -> datetime.date | HttpResponse:
     value = request.GET.get("as_of")
     if not value:
-        return selectors.edgar_today()
+        return edgar_today()
     try:
         day = datetime.date.fromisoformat(value)
     except ValueError:
@@ -97,7 +99,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         return start
     events = [
         {"event": e, "url": admin_url(e.subject, e.subject_id)}
-        for e in selectors.calendar_events(start=start, days=CALENDAR_DAYS)
+        for e in calendar_events(start=start, days=CALENDAR_DAYS)
     ]
     return render(
         request,
@@ -134,7 +136,7 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     start = _as_of(request)
     if isinstance(start, HttpResponse):
         return start
-    events = selectors.calendar_events(start=start, days=CALENDAR_DAYS)
+    events = calendar_events(start=start, days=CALENDAR_DAYS)
 
     def url_for(event):
         path = admin_url(event.subject, event.subject_id)

@@ -13,9 +13,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from offerings.models import RegistrationStatement
+from offerings.services.investors import import_investors
 
-from . import reports, selectors, services
+from . import reports, selectors
 from .models import Delivery, DeliveryEvent, DeliveryMethod, PackageDocument, PackageVersion
+from .services import links, notices, packages
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -139,18 +141,21 @@ class PackageVersionAdmin(admin.ModelAdmin):
                 with transaction.atomic():
                     upload = form.cleaned_data.get("prospectus_file")
                     if upload:
-                        services.attach_prospectus_document(
-                            prospectus=plan.prospectus, name=upload.name, data=upload.read()
+                        packages.attach_prospectus_document(
+                            actor=request.user, prospectus=plan.prospectus, name=upload.name, data=upload.read()
                         )
                     for planned in plan.documents:
                         report_upload = planned.report and form.cleaned_data.get(f"report_{planned.report.pk}")
                         if report_upload:
-                            services.attach_report_document(
-                                report=planned.report, name=report_upload.name, data=report_upload.read()
+                            packages.attach_report_document(
+                                actor=request.user,
+                                report=planned.report,
+                                name=report_upload.name,
+                                data=report_upload.read(),
                             )
-                    version = services.publish_package(registration=registration, published_by=request.user)
-                    links = (
-                        services.create_deliveries(package_version=version, send=True)
+                    version = packages.publish_package(actor=request.user, registration=registration)
+                    issued = (
+                        links.create_deliveries(actor=request.user, package_version=version, send=True)
                         if form.cleaned_data["send"]
                         else []
                     )
@@ -160,10 +165,10 @@ class PackageVersionAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     f"Published package v{version.number} for {registration.file_number}"
-                    + (f"; {len(links)} deliveries created and email notices queued." if links else "."),
+                    + (f"; {len(issued)} deliveries created and email notices queued." if issued else "."),
                     messages.SUCCESS,
                 )
-                shown = [link for link in links if link.token]
+                shown = [link for link in issued if link.token]
                 if shown:
                     return TemplateResponse(
                         request,
@@ -273,7 +278,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Resend the email notice (issues a new link)", permissions=["change"])
     def resend_notices(self, request, queryset):
-        count = services.resend(deliveries=list(queryset))
+        count = notices.resend(actor=request.user, deliveries=list(queryset))
         skipped = queryset.count() - count
         self.message_user(
             request,
@@ -284,19 +289,17 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Revoke the personal link", permissions=["change"])
     def revoke_links(self, request, queryset):
         for delivery in queryset:
-            services.revoke_link(delivery=delivery, by=request.user.get_username())
+            links.revoke_link(actor=request.user, delivery=delivery)
         self.message_user(request, f"Revoked {queryset.count()} link(s).", messages.SUCCESS)
 
     @admin.action(description="Re-issue the personal link and show it once", permissions=["change"])
     def reissue_links(self, request, queryset):
-        links = [
-            services.IssuedLink(d, services.reissue_link(delivery=d, by=request.user.get_username())) for d in queryset
-        ]
+        reissued = [links.IssuedLink(d, links.reissue_link(actor=request.user, delivery=d)) for d in queryset]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "New personal links",
-            "links": links,
+            "links": reissued,
         }
         return TemplateResponse(request, "delivery/admin/links.html", context)
 
@@ -304,7 +307,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     def mark_delivered(self, request, queryset):
         count = 0
         for delivery in queryset.exclude(method=DeliveryMethod.EMAIL):
-            services.mark_delivered(delivery=delivery, by=request.user.get_username())
+            links.mark_delivered(actor=request.user, delivery=delivery)
             count += 1
         self.message_user(request, f"Marked {count} postal or in-person deliveries as sent.", messages.SUCCESS)
 
@@ -349,8 +352,8 @@ class DeliveryAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             registration = form.cleaned_data["registration"]
             try:
-                investors = services.import_investors(
-                    registration=registration, data=form.cleaned_data["csv_file"].read()
+                investors = import_investors(
+                    actor=request.user, registration=registration, data=form.cleaned_data["csv_file"].read()
                 )
             except ValidationError as error:
                 problems = _errors(error)

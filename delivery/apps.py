@@ -7,14 +7,14 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery to investors"
 
     def ready(self) -> None:
-        from compliance.registry import extra_checks
-        from offerings import services as offering_services
+        from compliance.signals import registration_checked
+        from offerings.signals import supplement_return_to_draft_requested
 
         from .checks import delivery_incomplete
-        from .services import refuse_return_to_draft_once_published
+        from .services.packages import refuse_return_to_draft_once_published
 
-        if delivery_incomplete not in extra_checks:
-            extra_checks.append(delivery_incomplete)
-        if refuse_return_to_draft_once_published not in offering_services.on_return_to_draft:
-            # First, so nothing is discarded before the refusal.
-            offering_services.on_return_to_draft.insert(0, refuse_return_to_draft_once_published)
+        registration_checked.connect(delivery_incomplete, dispatch_uid="delivery.checks.delivery_incomplete")
+        supplement_return_to_draft_requested.connect(
+            refuse_return_to_draft_once_published,
+            dispatch_uid="delivery.services.packages.refuse_return_to_draft_once_published",
+        )

@@ -1,7 +1,8 @@
-"""The delivery check that compliance_check runs for each registration."""
+"""The delivery check that compliance_check runs for each registration (a ``registration_checked`` receiver)."""
 
 import datetime
 
+from offerings.domain.dates import long_date
 from offerings.domain.findings import Finding, Severity
 
 from . import selectors
@@ -9,8 +10,10 @@ from . import selectors
 NAMES_SHOWN = 20
 
 
-def delivery_incomplete(registration, as_of: datetime.date) -> list[Finding]:
+def delivery_incomplete(sender, *, registration, as_of: datetime.date, **kwargs) -> list[Finding]:
     """DELIVERY_INCOMPLETE (warning): recipients who have not been delivered the current package version.
+
+    A ``compliance.signals.registration_checked`` receiver (connected in ``DeliveryConfig.ready``).
 
     A delivery counts once it is sent, opened or acknowledged; pending, failed, bounced and revoked ones do
     not. SEC staff: a supplement reaches an investor only together with the prospectus, so what counts is
@@ -31,7 +34,7 @@ def delivery_incomplete(registration, as_of: datetime.date) -> list[Finding]:
         version_number = result.package_version.number
         message = (
             f"{missing} of {result.recipients} investor(s) have not been delivered package v{version_number} "
-            f"(published {result.package_version.published_at:%B %-d, %Y}): {len(result.without_delivery)} have no "
+            f"(published {long_date(result.package_version.published_at)}): {len(result.without_delivery)} have no "
             f"delivery, {len(result.not_delivered)} are pending, failed, bounced or revoked."
         )
     return [

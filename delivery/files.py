@@ -1,12 +1,13 @@
 """The bytes of a package: recognising uploaded documents, naming them, and the combined PDF with bookmarks."""
 
-import hashlib
 import html
 import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
+
+from offerings.files import sha256_hex
 
 PDF = "application/pdf"
 HTML = "text/html; charset=utf-8"
@@ -24,11 +25,7 @@ class Part:
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+        return sha256_hex(self.data)
 
 
 def detect_content_type(*, data: bytes, name: str, field: str) -> str:

@@ -8,11 +8,10 @@ bytes by SHA-256, and downloads are checked against it.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-SHA256_VALIDATOR = RegexValidator(r"^[0-9a-f]{64}\Z", "Enter the SHA-256 as 64 lower-case hexadecimal digits.")
+from offerings.validators import validate_sha256
 
 
 def package_document_path(instance: "PackageDocument", filename: str) -> str:
@@ -69,7 +68,7 @@ class PackageDocument(models.Model):
     file_name = models.CharField(max_length=150, help_text="The ASCII file name investors' browsers save it as.")
     content_type = models.CharField(max_length=60, help_text="Sent as Content-Type with every download.")
     size = models.PositiveBigIntegerField(help_text="Size of the stored bytes.")
-    sha256 = models.CharField("SHA-256", max_length=64, validators=[SHA256_VALIDATOR])
+    sha256 = models.CharField("SHA-256", max_length=64, validators=[validate_sha256])
     prospectus = models.ForeignKey(
         "offerings.Prospectus", on_delete=models.PROTECT, null=True, blank=True, related_name="package_documents"
     )

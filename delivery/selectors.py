@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from offerings.domain.dates import long_date
 from offerings.models import (
     Investor,
     PeriodicReport,
@@ -19,6 +20,7 @@ from offerings.models import (
     Supplement,
     SupplementStatus,
 )
+from offerings.selectors.records import current_prospectus
 
 from . import tokens
 from .models import (
@@ -38,10 +40,6 @@ DELIVERED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.OPENED, DeliveryStatus
 def current_package(*, registration: RegistrationStatement) -> PackageVersion | None:
     """The latest published package version; earlier versions keep their deliveries and evidence."""
     return registration.package_versions.order_by("-number").first()
-
-
-def registration_by_file_number(*, file_number: str) -> RegistrationStatement | None:
-    return RegistrationStatement.objects.select_related("issuer").filter(file_number=file_number).first()
 
 
 def package_documents(*, package_version: PackageVersion) -> list[PackageDocument]:
@@ -77,11 +75,11 @@ class PackagePlan:
 
 def supplement_title(supplement: Supplement) -> str:
     label = f"Prospectus Supplement No. {supplement.number}" if supplement.number else "Prospectus Supplement"
-    return f"{label} dated {supplement.dated_on:%B} {supplement.dated_on.day}, {supplement.dated_on.year}"
+    return f"{label} dated {long_date(supplement.dated_on)}"
 
 
 def prospectus_title(prospectus: Prospectus) -> str:
-    return f"Prospectus dated {prospectus.dated_on:%B} {prospectus.dated_on.day}, {prospectus.dated_on.year}"
+    return f"Prospectus dated {long_date(prospectus.dated_on)}"
 
 
 def package_plan(*, registration: RegistrationStatement) -> PackagePlan:
@@ -93,7 +91,7 @@ def package_plan(*, registration: RegistrationStatement) -> PackagePlan:
     required, and every supplement must be approved or filed (its frozen PDF is what investors get).
     """
     problems: list[str] = []
-    prospectus = registration.prospectuses.order_by("-dated_on").first()
+    prospectus = current_prospectus(registration=registration)
     if prospectus is None:
         return PackagePlan(registration, None, [], [f"{registration} has no prospectus."])
     documents = [

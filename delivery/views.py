@@ -1,6 +1,6 @@
 """Public offering page and the investor's personal page: thin views over selectors and services."""
 
-import hashlib
+import ipaddress
 import logging
 
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -9,8 +9,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import selectors, services
+from offerings.files import StoredFileIntegrityError, open_verified
+from offerings.selectors.records import registration_by_file_number
+
+from . import conf, selectors
 from .models import PackageDocument
+from .services import evidence
 
 logger = logging.getLogger(__name__)
 
@@ -45,18 +49,34 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def client_ip(request) -> str | None:
+    """The client's address for the evidence: ``REMOTE_ADDR``, or the first ``X-Forwarded-For`` address when
+    ``PORTAL_TRUST_X_FORWARDED_FOR`` is set (only behind a proxy that overwrites that header); None if invalid."""
+    value = request.META.get("REMOTE_ADDR", "")
+    if conf.trust_x_forwarded_for():
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            value = forwarded.split(",")[0].strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+def _link_holder(request) -> dict[str, str | None]:
+    """Who used the personal link, as the evidence records it: IP address and user agent."""
+    return {"ip_address": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+
+
 def _verified_file(document: PackageDocument):
     """Open the stored file after checking its bytes against the manifest's SHA-256; None if they differ."""
-    digest = hashlib.sha256()
-    handle = document.file.open("rb")
-    for chunk in iter(lambda: handle.read(1 << 20), b""):
-        digest.update(chunk)
-    if digest.hexdigest() != document.sha256:
-        handle.close()
+    try:
+        return open_verified(
+            storage=document.file.storage, name=document.file.name, sha256=document.sha256, size=document.size
+        )
+    except StoredFileIntegrityError:
         logger.error("Package document %s (%s) fails its SHA-256; not served.", document.pk, document.file.name)
         return None
-    handle.seek(0)
-    return handle
 
 
 def _download(document: PackageDocument) -> HttpResponse | None:
@@ -75,7 +95,7 @@ def _unavailable() -> HttpResponse:
 
 
 def offering_page(request, file_number: str):
-    registration = selectors.registration_by_file_number(file_number=file_number)
+    registration = registration_by_file_number(file_number=file_number)
     version = selectors.current_package(registration=registration) if registration else None
     if version is None:
         return not_found()
@@ -113,7 +133,7 @@ def personal_page(request, token: str):
         return not_found()
     version = delivery.package_version
     package = selectors.package_view(package_version=version)
-    services.record_open(delivery=delivery, request=request)
+    evidence.record_open(delivery=delivery, **_link_holder(request))
     response = render(
         request,
         "delivery/personal.html",
@@ -138,7 +158,7 @@ def personal_download(request, token: str, document_id: int):
     response = _download(document)
     if response is None:
         return _unavailable()
-    services.record_open(delivery=delivery, request=request, document=document)
+    evidence.record_open(delivery=delivery, document=document, **_link_holder(request))
     return response
 
 
@@ -149,5 +169,5 @@ def acknowledge(request, token: str):
     delivery = selectors.delivery_for_token(token=token)
     if delivery is None:
         return not_found()
-    services.acknowledge(delivery=delivery, request=request)
+    evidence.acknowledge(delivery=delivery, **_link_holder(request))
     return _private(HttpResponseRedirect(reverse("delivery:personal", args=[token]) + "#receipt", status=303))

@@ -7,11 +7,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Supplement documents"
 
     def ready(self) -> None:
-        from offerings import services as offering_services
+        from offerings import signals
+        from offerings.models import Supplement
 
-        from .services import discard_on_return_to_draft, freeze_on_approve
+        from . import receivers
 
-        if freeze_on_approve not in offering_services.on_approve:
-            offering_services.on_approve.append(freeze_on_approve)
-        if discard_on_return_to_draft not in offering_services.on_return_to_draft:
-            offering_services.on_return_to_draft.append(discard_on_return_to_draft)
+        signals.supplement_approved.connect(
+            receivers.freeze_on_approve, sender=Supplement, dispatch_uid="documents.freeze_on_approve"
+        )
+        signals.supplement_returned_to_draft.connect(
+            receivers.discard_on_return_to_draft, sender=Supplement, dispatch_uid="documents.discard_on_return_to_draft"
+        )

@@ -3,36 +3,46 @@
 Every sentence fragment here is built from a record: nothing is copied from a seed filing. The three
 renditions (PDF, EDGAR HTML, EDGAR text) all render this one context, so they say the same things.
 Strings are plain ``str`` (never marked safe): the templates autoescape every one of them.
+
+``build_context`` reads the records once (``documents.selectors.supplement_bundle``) and assembles the
+document part by part, in the order it reads: cover, risk legend, registration, selling stockholders,
+proceeds and conditions, incorporation, holders table, delivered documents, metadata. The phrases the
+parts are made of live in ``documents.phrases``.
 """
 
 import datetime
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.db.models import Prefetch
-
+from offerings.domain.reconciliation import exercise_proceeds
 from offerings.models import (
-    ComponentSource,
-    Condition,
-    Offering,
     PeriodicReport,
     RegisteredAmount,
-    RegisteredComponent,
-    Security,
     SecurityKind,
     SellingStockholder,
     Supplement,
     SupplementPurpose,
 )
+from offerings.selectors.facts import registered_amount_fact, security_fact
 
 from . import formatting as fmt
+from .phrases import (
+    Nouns,
+    component_phrase,
+    condition_sentence,
+    exercise_events,
+    offering_label,
+    offering_phrase,
+    registered_item,
+    short_title,
+)
+from .selectors import SupplementBundle, supplement_bundle
 
-_PAR_SUFFIX = re.compile(r",?\s*par value\b.*$", re.IGNORECASE)
 _RISK_KEY = re.compile(r"risk", re.IGNORECASE)
 _ANNUAL_RISK_KEY = re.compile(r"risk|factors", re.IGNORECASE)
 _SELLING_KEY = re.compile(r"selling\s+(stock|share|security|unit)holders", re.IGNORECASE)
 _INCORPORATION_KEY = re.compile(r"incorporat", re.IGNORECASE)
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,50 @@ class Section:
     paragraphs: list[str]
 
 
-@dataclass
+@dataclass(frozen=True)
+class SellingTerms:
+    """How the selling stockholders sell: what is offered, where the prospectus names them, on which market."""
+
+    offered: str  # "shares of our common stock", or "securities" when several are registered
+    where: str  # 'the "Selling Stockholders" section beginning on page 31 of the prospectus'
+    market: str  # "on the Nasdaq Capital Market"
+
+
+@dataclass(frozen=True)
+class Incorporation:
+    """What an incorporation update incorporates, and where the prospectus lists such documents."""
+
+    reports: str  # the reports, named and with their filing dates
+    listed: str  # "That report is added to the documents listed under the heading ...", or ""
+    filed: str  # "We filed that report with the SEC after ...", or ""
+
+
+@dataclass(frozen=True)
+class DocumentMetadata:
+    """The PDF's (and HTML's) title, author, subject and keywords."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: str
+
+
+@dataclass(frozen=True)
+class HolderTable:
+    """The Item 507 table of a selling-stockholder update."""
+
+    intro: str
+    rows: list[HolderRow]
+    totals: HolderRow
+    footnote: str  # "* Less than 1%." when a row shows "*"
+
+    @property
+    def relationships(self) -> list[HolderRow]:
+        """The holders with a material relationship to the issuer."""
+        return [row for row in self.rows if row.relationship]
+
+
+@dataclass(frozen=True)
 class SupplementContext:
     """What one supplement says; the templates only arrange it."""
 
@@ -77,18 +130,14 @@ class SupplementContext:
     registration_sentence: str
     unit_sentences: list[str]
     registered_items: list[str]
-    selling: dict[str, str] | None
+    selling: SellingTerms | None
     proceeds_sentence: str
     condition_sentences: list[str]
-    incorporation: dict[str, str] | None
-    holders_intro: str = ""
-    holders: list[HolderRow] = field(default_factory=list)
-    holder_totals: HolderRow | None = None
-    holders_footnote: str = ""
-    relationships: list[HolderRow] = field(default_factory=list)
+    incorporation: Incorporation | None
+    metadata: DocumentMetadata
+    holder_table: HolderTable | None = None  # selling-stockholder updates only
     sections: list[Section] = field(default_factory=list)
     delivered_sentence: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_holder_update(self) -> bool:
@@ -96,235 +145,7 @@ class SupplementContext:
 
     @property
     def row_count(self) -> int:
-        return len(self.holders)
-
-
-# -- nouns ---------------------------------------------------------------------------------------------------
-
-
-def short_title(security: Security) -> str:
-    """ "common stock, par value $.001 per share" -> "common stock"."""
-    return _PAR_SUFFIX.sub("", security.title).strip() or security.title
-
-
-class Nouns:
-    """How the document names each security, singular and plural, given which securities it mentions."""
-
-    def __init__(self, securities: list[Security]):
-        warrants = {s.pk for s in securities if s.kind == SecurityKind.WARRANT}
-        self.several_warrants = len(warrants) > 1
-
-    def plural(self, security: Security, *, our: bool = True) -> str:
-        """ "shares of our common stock", "warrants", "units"."""
-        if security.kind in (SecurityKind.COMMON, SecurityKind.PREFERRED):
-            return f"shares of {'our ' if our else ''}{short_title(security)}"
-        if security.kind == SecurityKind.WARRANT:
-            return security.title if self.several_warrants else "warrants"
-        if security.kind == SecurityKind.UNIT:
-            return "units"
-        return security.title
-
-    def singular(self, security: Security, *, our: bool = True) -> str:
-        if security.kind in (SecurityKind.COMMON, SecurityKind.PREFERRED):
-            return f"share of {'our ' if our else ''}{short_title(security)}"
-        if security.kind == SecurityKind.WARRANT:
-            if self.several_warrants:
-                return security.title
-            adjective = fmt.term_adjective(security.term)
-            return f"{adjective} warrant" if adjective else "warrant"
-        if security.kind == SecurityKind.UNIT:
-            return "unit"
-        return security.title
-
-    def holders_of(self, security: Security) -> str:
-        """The securities as a holder converts or exercises them: "the warrants", "the Series A ... Stock"."""
-        if security.kind == SecurityKind.WARRANT:
-            return f"the {self.plural(security)}"
-        return f"the {short_title(security)}"
-
-
-def underlying_phrase(security: Security) -> str:
-    """ "one share of common stock", "two shares of common stock", "one-half of a share of common stock"."""
-    underlying = security.converts_into
-    name = short_title(underlying) if underlying is not None else "the underlying security"
-    return fmt.quantity_phrase(security.shares_per_security, f"share of {name}", f"shares of {name}")
-
-
-def component_phrase(quantity: Decimal, security: Security, nouns: Nouns) -> str:
-    """One line of what a unit holds, with the terms of anything exercisable or convertible."""
-    if security.kind == SecurityKind.WARRANT and security.converts_into_id:
-        phrase = fmt.quantity_phrase(quantity, nouns.singular(security), nouns.plural(security))
-        phrase += f" to purchase {underlying_phrase(security)}"
-        if security.price_per_share is not None:
-            phrase += f" at an exercise price of {fmt.price(security.price_per_share)} per share"
-        if (nouns.several_warrants or not fmt.term_adjective(security.term)) and security.term:
-            phrase += f", exercisable for {security.term}"
-        if security.expires_on:
-            phrase += f", expiring {fmt.long_date(security.expires_on)}"
-        return phrase
-    phrase = fmt.quantity_phrase(quantity, nouns.singular(security), nouns.plural(security))
-    if security.kind in (SecurityKind.COMMON,) and security.par_value is not None and "par value" not in phrase:
-        phrase += f", par value {fmt.par_value(security.par_value)} per share"
-    if security.converts_into_id:
-        phrase += f", convertible into {underlying_phrase(security)}"
-        if security.price_per_share:
-            name = short_title(security.converts_into)
-            phrase += f" at a conversion price of {fmt.price(security.price_per_share)} per share of {name}"
-        elif security.price_per_share == 0:
-            phrase += " without further payment"
-    return phrase
-
-
-# -- the sentences -------------------------------------------------------------------------------------------
-
-
-def _closing(offering: Offering) -> str:
-    if offering.closed_on:
-        return f"on {fmt.long_date(offering.closed_on)}"
-    if offering.closed_in:
-        return f"in {fmt.month_year(offering.closed_in)}"
-    return ""
-
-
-def offering_phrase(offering: Offering) -> str:
-    """ "a unit offering, completed in March 2003, in which we sold 3,563,593 units at $0.30 per unit"."""
-    if offering.unit_components.all():
-        phrase = "a unit offering"
-        closing = _closing(offering)
-        if closing:
-            phrase += f", completed {closing},"
-        sold = f"{fmt.count(offering.units_sold)} units" if offering.units_sold else "units"
-        if offering.units_sold or offering.price_per_unit is not None:
-            phrase += f" in which we sold {sold}"
-            if offering.price_per_unit is not None:
-                phrase += f" at {fmt.price(offering.price_per_unit)} per unit"
-        return phrase.removesuffix(",")
-    phrase = f"our {fmt.lower_first(offering.title)}"
-    closing = _closing(offering)
-    if closing and "complet" not in offering.title.lower() and "closed" not in offering.title.lower():
-        phrase += f", completed {closing}"
-    return phrase
-
-
-def offering_label(offering: Offering) -> str:
-    """ "the unit offering completed in March 2003": names one of several offerings without restating its terms."""
-    if offering.unit_components.all():
-        closing = _closing(offering)
-        return f"the unit offering completed {closing}" if closing else "the unit offering"
-    return f"our {fmt.lower_first(offering.title)}"
-
-
-def offering_reference(offering: Offering | None) -> str:
-    if offering is None:
-        return "in a private placement"
-    if offering.unit_components.all():
-        return "in the unit offering"
-    return f"in our {fmt.lower_first(offering.title)}"
-
-
-def counted_noun(security: Security, nouns: Nouns) -> str:
-    """What a count of part of a registered amount counts: "shares", "warrants", "units"."""
-    if security.kind in (SecurityKind.COMMON, SecurityKind.PREFERRED):
-        return "shares"
-    return nouns.plural(security)
-
-
-def registered_item(amount: RegisteredAmount, nouns: Nouns) -> str:
-    """ "21,439,058 shares of our common stock, consisting of 10,690,779 shares issued in the unit offering ..."."""
-    text = f"{fmt.count(amount.amount)} {nouns.plural(amount.security)}"
-    noun = counted_noun(amount.security, nouns)
-    components = list(amount.components.all())
-    if not components or (len(components) == 1 and components[0].source == ComponentSource.ISSUED):
-        return text
-    issued = [c for c in components if c.source == ComponentSource.ISSUED]
-    issuable = [c for c in components if c.source != ComponentSource.ISSUED]
-    parts = []
-    for component in issued:
-        parts.append(f"{fmt.count(component.amount)} {noun} issued {offering_reference(component.from_offering)}")
-    if issuable:
-        total = sum(c.amount for c in issuable)
-        if len(issuable) == 1:
-            parts.append(f"{fmt.count(total)} {noun} {_issuable_phrase(issuable[0], nouns)}")
-        else:
-            kinds: list[str] = []
-            for component in issuable:
-                if _upon(component, nouns) not in kinds:
-                    kinds.append(_upon(component, nouns))
-            detail = fmt.join_and(
-                [f"{fmt.count(c.amount)} {_issuable_phrase(c, nouns).removeprefix('issuable ')}" for c in issuable]
-            )
-            parts.append(f"{fmt.count(total)} {noun} issuable {fmt.join_and(kinds)} ({detail})")
-    if len(components) == len(issuable) == 1:
-        return f"{text}, all of them {_issuable_phrase(issuable[0], nouns)}"
-    return f"{text}, consisting of " + fmt.join_and(parts)
-
-
-def _upon(component: RegisteredComponent, nouns: Nouns) -> str:
-    security = component.from_security
-    if component.source == ComponentSource.ISSUABLE_ON_EXERCISE:
-        return f"upon exercise of {nouns.holders_of(security)}" if security else "upon exercise"
-    if component.source == ComponentSource.ISSUABLE_ON_CONVERSION:
-        return f"upon conversion of {nouns.holders_of(security)}" if security else "upon conversion"
-    return f"from {nouns.holders_of(security)}" if security else "from other sources"
-
-
-def _issuable_phrase(component: RegisteredComponent, nouns: Nouns) -> str:
-    phrase = f"issuable {_upon(component, nouns)}"
-    security = component.from_security
-    if security is not None and security.price_per_share:
-        phrase += f" at {fmt.price(security.price_per_share)} per share"
-    return phrase
-
-
-def proceeds(components: list[RegisteredComponent]) -> tuple[Decimal | None, list[Security]]:
-    """The issuer's proceeds if every registered warrant share is bought and every conversion paid.
-
-    Sum over the registered exercise and conversion shares of shares x the security's price per share;
-    None when any price is not stated (the document then states no figure).
-    """
-    total = Decimal("0")
-    sources: list[Security] = []
-    for component in components:
-        if component.source not in (ComponentSource.ISSUABLE_ON_EXERCISE, ComponentSource.ISSUABLE_ON_CONVERSION):
-            continue
-        security = component.from_security
-        if security is None or security.price_per_share is None:
-            return None, []
-        total += Decimal(component.amount) * security.price_per_share
-        if security not in sources:
-            sources.append(security)
-    return total, sources
-
-
-def _exercise_events(sources: list[Security], nouns: Nouns, *, every: bool = True) -> str:
-    """ "the exercise of all of the warrants and the conversion of all shares of the Series A ... Stock"."""
-    warrants = fmt.join_and([nouns.plural(s) for s in sources if s.kind == SecurityKind.WARRANT])
-    convertibles = fmt.join_and([short_title(s) for s in sources if s.kind != SecurityKind.WARRANT])
-    clauses = []
-    if warrants:
-        clauses.append(f"the exercise of {'all of the' if every else 'the'} {warrants}")
-    if convertibles:
-        clauses.append(f"the conversion of {'all' if every else 'the'} shares of the {convertibles}")
-    return fmt.join_and(clauses)
-
-
-def condition_sentence(condition: Condition, nouns: Nouns) -> str:
-    restricted = list(condition.restricts.all())
-    waits = []
-    warrants = [s for s in restricted if s.kind == SecurityKind.WARRANT]
-    others = [s for s in restricted if s.kind != SecurityKind.WARRANT]
-    if warrants:
-        waits.append(f"{fmt.join_and([nouns.holders_of(s) for s in warrants])} may not be exercised")
-    if others:
-        waits.append(f"{fmt.join_and([nouns.holders_of(s) for s in others])} may not be converted")
-    description = " ".join(condition.description.split())
-    if not waits:
-        return f"The following condition has not yet been met: {description}"
-    return f"The following condition has not yet been met, and until it is, {fmt.join_and(waits)}: {description}"
-
-
-def report_phrase(report: PeriodicReport) -> str:
-    return report.describe()
+        return len(self.holder_table.rows) if self.holder_table else 0
 
 
 def _page_refs(page_references: dict, pattern: re.Pattern) -> list[tuple[str, int]]:
@@ -335,108 +156,51 @@ def _paragraphs(text: str) -> list[str]:
     return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text or "") if block.strip()]
 
 
-def _holder_rows(holders: list[SellingStockholder]) -> tuple[list[HolderRow], HolderRow, bool]:
-    rows = []
-    below_one = False
-    for holder in holders:
-        if holder.percent_after is None:
-            percent = "-"
-        elif holder.percent_after < 1:
-            percent, below_one = "*", True
-        else:
-            percent = fmt.percent(holder.percent_after)
-        rows.append(
-            HolderRow(
-                name=holder.name,
-                owned_before="-" if holder.shares_owned_before is None else fmt.count(holder.shares_owned_before),
-                offered=fmt.count(holder.shares_offered),
-                owned_after="-" if holder.shares_owned_after is None else fmt.count(holder.shares_owned_after),
-                percent_after=percent,
-                relationship=" ".join(holder.relationship.split()),
-            )
-        )
-
-    def total(values: list[int | None]) -> str:
-        return "-" if any(v is None for v in values) else fmt.count(sum(values))
-
-    totals = HolderRow(
-        name="Total",
-        owned_before=total([h.shares_owned_before for h in holders]),
-        offered=fmt.count(sum(h.shares_offered for h in holders)),
-        owned_after=total([h.shares_owned_after for h in holders]),
-        percent_after="",
-        relationship="",
-    )
-    return rows, totals, below_one
+# -- cover and risk legend -----------------------------------------------------------------------------------
 
 
-# -- the builder ---------------------------------------------------------------------------------------------
+def cover_lines(amounts: list[RegisteredAmount], nouns: Nouns) -> list[str]:
+    """One "UP TO ..." line per registered amount."""
+    return [f"UP TO {fmt.count(a.amount)} {nouns.plural(a.security).upper()}" for a in amounts]
 
 
-def load_supplement(supplement_id: int) -> Supplement:
-    return Supplement.objects.select_related("prospectus__registration_statement__issuer").get(pk=supplement_id)
-
-
-def build_context(*, supplement: Supplement) -> SupplementContext:
-    """Read every fact the supplement's document states, with a fixed number of queries."""
-    supplement = load_supplement(supplement.pk) if supplement.pk else supplement
-    prospectus = supplement.prospectus
-    registration = prospectus.registration_statement
-    issuer = registration.issuer
-    security_qs = Security.objects.select_related("converts_into")
-    amounts = list(
-        registration.registered_amounts.select_related("security__converts_into").prefetch_related(
-            Prefetch(
-                "components",
-                queryset=RegisteredComponent.objects.select_related("from_security__converts_into", "from_offering"),
-            ),
-            Prefetch("components__from_offering__unit_components"),
-        )
-    )
-    components = [c for a in amounts for c in a.components.all()]
-    offerings: list[Offering] = []
-    for component in components:
-        if component.from_offering is not None and component.from_offering not in offerings:
-            offerings.append(component.from_offering)
-    offering_ids = [o.pk for o in offerings]
-    offerings = list(
-        Offering.objects.filter(pk__in=offering_ids).prefetch_related(
-            Prefetch("unit_components__security", queryset=security_qs)
-        )
-    )
-    offerings.sort(key=lambda o: offering_ids.index(o.pk))
-
-    mentioned: list[Security] = [a.security for a in amounts]
-    mentioned += [c.from_security for c in components if c.from_security is not None]
-    mentioned += [uc.security for o in offerings for uc in o.unit_components.all()]
-    nouns = Nouns(mentioned)
-
-    # Cover and legends.
-    cover_lines = [f"UP TO {fmt.count(a.amount)} {nouns.plural(a.security).upper()}" for a in amounts]
+def investing_in(amounts: list[RegisteredAmount]) -> str:
+    """What an investor buys: the registered common stock ("common stock"), else "securities"."""
     common = next((a.security for a in amounts if a.security.kind == SecurityKind.COMMON), None)
-    investing_in = short_title(common) if common else "securities"
-    prospectus_date = fmt.long_date(prospectus.dated_on)
-    risk_references = [
-        PageReference(section, page, f"prospectus dated {prospectus_date}")
-        for section, page in _page_refs(prospectus.page_references, _RISK_KEY)
-    ]
-    reports = list(issuer.periodic_reports.all())
+    return short_title(common) if common else "securities"
+
+
+def _latest_annual_report(reports: list[PeriodicReport], dated_on: datetime.date) -> PeriodicReport | None:
     annual = [
         r
         for r in reports
-        if r.is_annual
-        and r.period_end
-        and r.period_end <= supplement.dated_on
-        and (r.filed_on is None or r.filed_on <= supplement.dated_on)
+        if r.is_annual and r.period_end and r.period_end <= dated_on and (r.filed_on is None or r.filed_on <= dated_on)
     ]
-    latest_annual = max(annual, key=lambda r: r.period_end, default=None)
-    if latest_annual is not None:
-        risk_references += [
-            PageReference(section, page, latest_annual.describe())
-            for section, page in _page_refs(latest_annual.page_references, _ANNUAL_RISK_KEY)
-        ]
+    return max(annual, key=lambda r: r.period_end, default=None)
 
-    # The registration and the offering it resells.
+
+def risk_references(bundle: SupplementBundle) -> list[PageReference]:
+    """The risk sections of the prospectus and of the latest annual report dated before the supplement."""
+    prospectus_date = fmt.long_date(bundle.prospectus.dated_on)
+    references = [
+        PageReference(section, page, f"prospectus dated {prospectus_date}")
+        for section, page in _page_refs(bundle.prospectus.page_references, _RISK_KEY)
+    ]
+    annual = _latest_annual_report(bundle.reports, bundle.supplement.dated_on)
+    if annual is not None:
+        references += [
+            PageReference(section, page, annual.describe())
+            for section, page in _page_refs(annual.page_references, _ANNUAL_RISK_KEY)
+        ]
+    return references
+
+
+# -- the registration and the offering it resells ------------------------------------------------------------
+
+
+def registration_sentence(bundle: SupplementBundle) -> str:
+    """When the registration statement was filed and declared effective, and which offerings it relates to."""
+    registration = bundle.registration
     form = f" on Form {registration.form}" if registration.form and registration.form != "other" else ""
     sentence = f"we filed with the SEC a registration statement{form}, of which this prospectus supplement forms a part"
     sentence = (
@@ -447,145 +211,239 @@ def build_context(*, supplement: Supplement) -> SupplementContext:
     if registration.effective_on:
         sentence += f"; the SEC declared it effective on {fmt.long_date(registration.effective_on)}"
     sentence += "."
-    if offerings:
-        sentence += f" The registration statement relates to {fmt.join_and([offering_phrase(o) for o in offerings])}."
-    unit_sentences = []
-    for offering in offerings:
+    if bundle.offerings:
+        phrases = [offering_phrase(o) for o in bundle.offerings]
+        sentence += f" The registration statement relates to {fmt.join_and(phrases)}."
+    return sentence
+
+
+def unit_sentences(bundle: SupplementBundle, nouns: Nouns) -> list[str]:
+    """What a unit of each unit offering holds: "Each unit comprises three shares ...; and one ... warrant"."""
+    sentences = []
+    for offering in bundle.offerings:
         unit_components = list(offering.unit_components.all())
         if not unit_components:
             continue
         phrases = [component_phrase(uc.quantity, uc.security, nouns) for uc in unit_components]
         lead = (
-            "Each unit comprises" if len(offerings) == 1 else f"Each unit sold in {offering_label(offering)} comprises"
+            "Each unit comprises"
+            if len(bundle.offerings) == 1
+            else f"Each unit sold in {offering_label(offering)} comprises"
         )
-        unit_sentences.append(f"{lead} {fmt.join_and(phrases, separator='; ')}.")
-    letters = "abcdefghijklmnopqrstuvwxyz"
+        sentences.append(f"{lead} {fmt.join_and(phrases, separator='; ')}.")
+    return sentences
+
+
+def registered_items(amounts: list[RegisteredAmount], nouns: Nouns) -> list[str]:
+    """Each registered amount with its breakdown, lettered "(a)", "(b)" ... when there are several."""
     items = [registered_item(a, nouns) for a in amounts]
-    registered_items = [f"({letters[i % 26]}) {item}" for i, item in enumerate(items)] if len(items) > 1 else items
+    if len(items) <= 1:
+        return items
+    return [f"({_LETTERS[i % 26]}) {item}" for i, item in enumerate(items)]
 
-    # Selling stockholders, proceeds and conditions.
-    selling = None
-    offered = (nouns.plural(amounts[0].security) if len(amounts) == 1 else "securities") if amounts else "securities"
-    if registration.resale:
-        selling_refs = _page_refs(prospectus.page_references, _SELLING_KEY)
-        where = (
-            f'the "{selling_refs[0][0]}" section beginning on page {selling_refs[0][1]} of the prospectus'
-            if selling_refs
-            else "the prospectus"
-        )
-        market = (
-            f"on the {issuer.principal_market}"
-            if issuer.principal_market
-            else f"in the principal trading market for our {investing_in}"
-        )
-        selling = {"offered": offered, "where": where, "market": market}
-    total, sources = proceeds(components)
-    proceeds_sentence = ""
-    if total is not None and sources:
-        proceeds_sentence = (
-            f"We would receive up to {fmt.money(total)} in total upon {_exercise_events(sources, nouns)}."
-            if total > 0
-            else f"We would receive no payment upon {_exercise_events(sources, nouns, every=False)}."
-        )
-    registered_ids = {s.pk for s in mentioned}
-    conditions = (
-        Condition.objects.filter(issuer=issuer, satisfied_on__isnull=True, restricts__in=registered_ids)
-        .distinct()
-        .prefetch_related(Prefetch("restricts", queryset=security_qs))
+
+# -- selling stockholders, proceeds and conditions -----------------------------------------------------------
+
+
+def selling_terms(bundle: SupplementBundle, nouns: Nouns, investing: str) -> SellingTerms | None:
+    """How the selling stockholders of a resale registration sell; None for a primary registration."""
+    if not bundle.registration.resale:
+        return None
+    amounts = bundle.amounts
+    offered = nouns.plural(amounts[0].security) if len(amounts) == 1 else "securities"
+    selling_refs = _page_refs(bundle.prospectus.page_references, _SELLING_KEY)
+    where = (
+        f'the "{selling_refs[0][0]}" section beginning on page {selling_refs[0][1]} of the prospectus'
+        if selling_refs
+        else "the prospectus"
     )
-    condition_sentences = [condition_sentence(c, nouns) for c in conditions]
+    market = (
+        f"on the {bundle.issuer.principal_market}"
+        if bundle.issuer.principal_market
+        else f"in the principal trading market for our {investing}"
+    )
+    return SellingTerms(offered=offered, where=where, market=market)
 
-    # What this supplement does.
-    incorporated = [i.report for i in supplement.incorporations.select_related("report")]
-    incorporation = None
-    if incorporated:
-        heading_refs = _page_refs(prospectus.page_references, _INCORPORATION_KEY)
-        heading = (
-            f'"{heading_refs[0][0]}" beginning on page {heading_refs[0][1]} of the prospectus' if heading_refs else ""
-        )
-        listed = []
-        for report in incorporated:
-            text = report.describe()
-            if report.filed_on:
-                text += f" (filed on {fmt.long_date(report.filed_on)})"
-            listed.append(text)
-        these = "that report" if len(incorporated) == 1 else "those reports"
-        if registration.last_amended_on:
-            after = f"we last amended the registration statement on {fmt.long_date(registration.last_amended_on)}"
-        elif all((r.filed_on or r.period_end or datetime.date.min) >= prospectus.dated_on for r in incorporated):
-            after = f"the date of the prospectus, {prospectus_date}"
-        else:
-            after = ""
-        incorporation = {
-            "reports": fmt.join_and(listed, separator="; " if len(listed) > 2 else ", "),
-            "listed": f"{'That report is' if len(incorporated) == 1 else 'Those reports are'} added to the documents "
-            f"listed under the heading {heading}."
-            if heading
-            else "",
-            "filed": f"We filed {these} with the SEC after {after}." if after else "",
-        }
-    delivered = [e.report.describe() for e in supplement.enclosures.select_related("report")]
-    delivered_sentence = ""
-    if delivered:
-        documents = ["the prospectus"] + [f"our {d}" for d in delivered]
-        delivered_sentence = (
-            f"With this prospectus supplement we are delivering to you {fmt.join_and(documents)}, for your use in "
-            f"evaluating an investment in our {investing_in}."
-        )
-    sections = [
-        Section(heading=s.heading, paragraphs=_paragraphs(s.body))
-        for s in supplement.sections.order_by("position", "id")
-    ]
 
-    title = f"Prospectus Supplement No. {supplement.number}" if supplement.number else "Prospectus Supplement"
-    dated = fmt.long_date(supplement.dated_on)
-    context = SupplementContext(
+def proceeds_sentence(bundle: SupplementBundle, nouns: Nouns) -> str:
+    """The issuer's proceeds if every registered warrant share is bought and every conversion paid
+    (``offerings.domain.reconciliation.exercise_proceeds``); stated only when every price is recorded."""
+    securities = {s.pk: s for s in bundle.securities}
+    proceeds = exercise_proceeds(
+        amounts=[registered_amount_fact(a) for a in bundle.amounts],
+        securities={pk: security_fact(s) for pk, s in securities.items()},
+    )
+    total = proceeds.total
+    sources = [securities[s.id] for s in proceeds.sources()]
+    if total is None or not sources:
+        return ""
+    if total > 0:
+        return f"We would receive up to {fmt.money(total)} in total upon {exercise_events(sources, nouns)}."
+    return f"We would receive no payment upon {exercise_events(sources, nouns, every=False)}."
+
+
+# -- what this supplement does -------------------------------------------------------------------------------
+
+
+def _incorporated_after(bundle: SupplementBundle) -> str:
+    """Since when the incorporated reports are news: the last amendment, or the prospectus's date."""
+    if bundle.registration.last_amended_on:
+        return f"we last amended the registration statement on {fmt.long_date(bundle.registration.last_amended_on)}"
+    dated_on = bundle.prospectus.dated_on
+    if all((r.filed_on or r.period_end or datetime.date.min) >= dated_on for r in bundle.incorporated):
+        return f"the date of the prospectus, {fmt.long_date(dated_on)}"
+    return ""
+
+
+def incorporation(bundle: SupplementBundle) -> Incorporation | None:
+    """The reports an incorporation update incorporates; None when it incorporates none."""
+    incorporated = bundle.incorporated
+    if not incorporated:
+        return None
+    heading_refs = _page_refs(bundle.prospectus.page_references, _INCORPORATION_KEY)
+    heading = f'"{heading_refs[0][0]}" beginning on page {heading_refs[0][1]} of the prospectus' if heading_refs else ""
+    listed = []
+    for report in incorporated:
+        text = report.describe()
+        if report.filed_on:
+            text += f" (filed on {fmt.long_date(report.filed_on)})"
+        listed.append(text)
+    one = len(incorporated) == 1
+    after = _incorporated_after(bundle)
+    return Incorporation(
+        reports=fmt.join_and(listed, separator="; " if len(listed) > 2 else ", "),
+        listed=f"{'That report is' if one else 'Those reports are'} added to the documents listed under the "
+        f"heading {heading}."
+        if heading
+        else "",
+        filed=f"We filed {'that report' if one else 'those reports'} with the SEC after {after}." if after else "",
+    )
+
+
+def delivered_sentence(delivered: list[PeriodicReport], investing: str) -> str:
+    """The documents delivered with the supplement; "" when none is."""
+    if not delivered:
+        return ""
+    documents = ["the prospectus"] + [f"our {report.describe()}" for report in delivered]
+    return (
+        f"With this prospectus supplement we are delivering to you {fmt.join_and(documents)}, for your use in "
+        f"evaluating an investment in our {investing}."
+    )
+
+
+def sections(bundle: SupplementBundle) -> list[Section]:
+    """The staff's free-text sections; blank lines separate paragraphs."""
+    return [Section(heading=s.heading, paragraphs=_paragraphs(s.body)) for s in bundle.sections]
+
+
+# -- the Item 507 table --------------------------------------------------------------------------------------
+
+
+def _holder_row(holder: SellingStockholder) -> HolderRow:
+    if holder.percent_after is None:
+        percent = "-"
+    elif holder.percent_after < 1:
+        percent = "*"
+    else:
+        percent = fmt.percent(holder.percent_after)
+    return HolderRow(
+        name=holder.name,
+        owned_before="-" if holder.shares_owned_before is None else fmt.count(holder.shares_owned_before),
+        offered=fmt.count(holder.shares_offered),
+        owned_after="-" if holder.shares_owned_after is None else fmt.count(holder.shares_owned_after),
+        percent_after=percent,
+        relationship=" ".join(holder.relationship.split()),
+    )
+
+
+def _holder_totals(holders: list[SellingStockholder]) -> HolderRow:
+    def total(values: list[int | None]) -> str:
+        return "-" if any(v is None for v in values) else fmt.count(sum(values))
+
+    return HolderRow(
+        name="Total",
+        owned_before=total([h.shares_owned_before for h in holders]),
+        offered=fmt.count(sum(h.shares_offered for h in holders)),
+        owned_after=total([h.shares_owned_after for h in holders]),
+        percent_after="",
+        relationship="",
+    )
+
+
+def holder_table(bundle: SupplementBundle, investing: str) -> HolderTable:
+    """The selling stockholders, one row each, with totals; "*" marks holdings under 1% after the offering."""
+    rows = [_holder_row(h) for h in bundle.holders]
+    selling_refs = _page_refs(bundle.prospectus.page_references, _SELLING_KEY)
+    where = (
+        f'the table under "{selling_refs[0][0]}" beginning on page {selling_refs[0][1]} of the prospectus'
+        if selling_refs
+        else "the selling stockholder table in the prospectus"
+    )
+    intro = (
+        f"This prospectus supplement updates {where}. The table below lists, for each of the "
+        f"{fmt.count(len(rows))} selling stockholders, the shares of our {investing} owned before the "
+        f"offering, the shares offered under the prospectus, and the shares and percentage of the class "
+        f"owned after the offering, assuming all shares offered are sold."
+    )
+    below_one = any(row.percent_after == "*" for row in rows)
+    return HolderTable(
+        intro=intro, rows=rows, totals=_holder_totals(bundle.holders), footnote="* Less than 1%." if below_one else ""
+    )
+
+
+# -- the document --------------------------------------------------------------------------------------------
+
+
+def document_title(bundle: SupplementBundle) -> str:
+    number = bundle.supplement.number
+    return f"Prospectus Supplement No. {number}" if number else "Prospectus Supplement"
+
+
+def metadata(bundle: SupplementBundle) -> DocumentMetadata:
+    supplement, issuer, file_number = bundle.supplement, bundle.issuer.name, bundle.registration.file_number
+    return DocumentMetadata(
+        title=f"{document_title(bundle)} dated {fmt.long_date(supplement.dated_on)} - {issuer} "
+        f"(Registration No. {file_number})",
+        author=issuer,
+        subject=f"Filed pursuant to Rule {supplement.rule}; supplements the prospectus dated "
+        f"{fmt.long_date(bundle.prospectus.dated_on)}.",
+        keywords=", ".join(["prospectus supplement", f"Rule {supplement.rule}", file_number, issuer]),
+    )
+
+
+def assemble_context(bundle: SupplementBundle) -> SupplementContext:
+    """The document of an already loaded supplement; runs no query."""
+    supplement = bundle.supplement
+    nouns = Nouns(bundle.securities)
+    investing = investing_in(bundle.amounts)
+    is_holder_update = supplement.purpose == SupplementPurpose.SELLING_STOCKHOLDER_UPDATE
+    return SupplementContext(
         supplement_id=supplement.pk,
-        title=title,
+        title=document_title(bundle),
         rule=supplement.rule,
         purpose=supplement.purpose,
-        issuer=issuer.name,
-        file_number=registration.file_number,
-        prospectus_date=prospectus_date,
-        dated=dated,
+        issuer=bundle.issuer.name,
+        file_number=bundle.registration.file_number,
+        prospectus_date=fmt.long_date(bundle.prospectus.dated_on),
+        dated=fmt.long_date(supplement.dated_on),
         dated_iso=supplement.dated_on.isoformat(),
-        cover_lines=cover_lines,
-        investing_in=investing_in,
-        risk_references=risk_references,
-        registration_sentence=sentence,
-        unit_sentences=unit_sentences,
-        registered_items=registered_items,
-        selling=selling,
-        proceeds_sentence=proceeds_sentence,
-        condition_sentences=condition_sentences,
-        incorporation=incorporation,
-        sections=sections,
-        delivered_sentence=delivered_sentence,
+        cover_lines=cover_lines(bundle.amounts, nouns),
+        investing_in=investing,
+        risk_references=risk_references(bundle),
+        registration_sentence=registration_sentence(bundle),
+        unit_sentences=unit_sentences(bundle, nouns),
+        registered_items=registered_items(bundle.amounts, nouns),
+        selling=selling_terms(bundle, nouns, investing),
+        proceeds_sentence=proceeds_sentence(bundle, nouns),
+        condition_sentences=[condition_sentence(c, nouns) for c in bundle.conditions],
+        incorporation=incorporation(bundle),
+        sections=sections(bundle),
+        delivered_sentence=delivered_sentence(bundle.delivered, investing),
+        metadata=metadata(bundle),
+        holder_table=holder_table(bundle, investing) if is_holder_update else None,
     )
-    if supplement.purpose == SupplementPurpose.SELLING_STOCKHOLDER_UPDATE:
-        holders = list(registration.selling_stockholders.order_by("id"))
-        rows, totals, below_one = _holder_rows(holders)
-        selling_refs = _page_refs(prospectus.page_references, _SELLING_KEY)
-        where = (
-            f'the table under "{selling_refs[0][0]}" beginning on page {selling_refs[0][1]} of the prospectus'
-            if selling_refs
-            else "the selling stockholder table in the prospectus"
-        )
-        context.holders_intro = (
-            f"This prospectus supplement updates {where}. The table below lists, for each of the "
-            f"{fmt.count(len(rows))} selling stockholders, the shares of our {investing_in} owned before the "
-            f"offering, the shares offered under the prospectus, and the shares and percentage of the class "
-            f"owned after the offering, assuming all shares offered are sold."
-        )
-        context.holders, context.holder_totals = rows, totals
-        context.holders_footnote = "* Less than 1%." if below_one else ""
-        context.relationships = [r for r in rows if r.relationship]
-    context.metadata = {
-        "title": f"{title} dated {dated} - {issuer.name} (Registration No. {registration.file_number})",
-        "author": issuer.name,
-        "subject": f"Filed pursuant to Rule {supplement.rule}; supplements the prospectus dated {prospectus_date}.",
-        "keywords": ", ".join(
-            ["prospectus supplement", f"Rule {supplement.rule}", registration.file_number, issuer.name]
-        ),
-    }
-    return context
+
+
+def build_context(*, supplement: Supplement) -> SupplementContext:
+    """Read every fact the supplement's document states (a fixed number of queries) and phrase it."""
+    return assemble_context(supplement_bundle(supplement))

@@ -1,14 +1,18 @@
 """How filings write numbers, money, dates and quantities. Pure functions; no ORM, no Django.
 
 Filings write share counts with thousands separators (3,563,593), money with a dollar sign and cents
-($1,781,796.50; per-share prices keep their stated precision, $0.30 or $0.125), dates as "July 16, 2003", and
-the contents of a unit in words ("three shares", "one three-year warrant", "one-quarter of a warrant").
+($1,781,796.50; per-share prices keep their stated precision, $0.30 or $0.125), dates as "July 16, 2003"
+(``long_date`` and ``month_year`` come from ``offerings.domain.dates``, their one home), and the contents
+of a unit in words ("three shares", "one three-year warrant", "one-quarter of a warrant").
 """
 
 import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from offerings.domain import dates
+from offerings.domain.dates import long_date  # noqa: F401 - re-exported; defined once, there
 
 _ONES = [
     "zero",
@@ -135,15 +139,10 @@ def par_value(amount: Decimal) -> str:
     return text.replace("$0.", "$.") if amount < 1 else text
 
 
-def long_date(value: datetime.date) -> str:
-    """2003-07-16 -> "July 16, 2003"."""
-    return f"{value:%B} {value.day}, {value.year}"
-
-
 def month_year(year_month: str) -> str:
-    """ "2003-03" -> "March 2003"."""
+    """ "2003-03" (an offering's ``closed_in``) -> "March 2003"."""
     year, month = (int(part) for part in year_month.split("-"))
-    return f"{datetime.date(year, month, 1):%B} {year}"
+    return dates.month_year(datetime.date(year, month, 1))
 
 
 def percent(value: Decimal) -> str:

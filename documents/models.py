@@ -1,10 +1,9 @@
 """The frozen renditions of a supplement: the exact bytes that approval produced, named by their SHA-256."""
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-SHA256_VALIDATOR = RegexValidator(r"^[0-9a-f]{64}\Z", "Enter the SHA-256 as 64 lower-case hexadecimal digits.")
+from offerings.validators import validate_sha256
 
 
 class RenditionFormat(models.TextChoices):
@@ -36,7 +35,7 @@ class SupplementRendition(models.Model):
     sha256 = models.CharField(
         "SHA-256",
         max_length=64,
-        validators=[SHA256_VALIDATOR],
+        validators=[validate_sha256],
         help_text="Hash of the stored bytes; the document investors receive must hash to this value.",
     )
     size = models.PositiveBigIntegerField(help_text="Size of the stored bytes.")

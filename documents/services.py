@@ -1,10 +1,11 @@
 """Writes of frozen renditions: approval renders a supplement once and stores the bytes by their SHA-256.
 
 Rule: approved and filed supplements serve exactly the bytes frozen here (content-addressed storage); a
-failed render or store changes nothing, the supplement stays a draft and no file is left behind.
+failed render or store changes nothing, the supplement stays a draft and no file is left behind. Each
+function that writes takes ``actor=`` (``offerings.actors``); ``documents.receivers`` calls them when the
+offerings signal an approval or a return to draft.
 """
 
-import hashlib
 import logging
 import weakref
 
@@ -13,7 +14,10 @@ from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
+from offerings.actors import Actor, actor_label
+from offerings.files import sha256_hex
 from offerings.models import FiledRecordError, Supplement
+from offerings.signals import SignalActionError
 
 from . import rendering
 from .models import CONTENT_TYPES, RenditionFormat, SupplementRendition, rendition_name
@@ -21,7 +25,7 @@ from .models import CONTENT_TYPES, RenditionFormat, SupplementRendition, renditi
 logger = logging.getLogger(__name__)
 
 
-class RenditionStorageError(Exception):
+class RenditionStorageError(SignalActionError):
     """The storage did not keep a rendition under its content-addressed name."""
 
 
@@ -67,7 +71,7 @@ def _delete_unreferenced(storage: Storage, names: set[str]) -> None:
 
 def store_bytes(*, storage: Storage, data: bytes, format: str) -> tuple[str, str, bool]:
     """Store ``data`` under its content-addressed name; returns (name, sha256, newly written)."""
-    sha256 = hashlib.sha256(data).hexdigest()
+    sha256 = sha256_hex(data)
     name = rendition_name(sha256=sha256, format=format)
     if storage.exists(name):
         if storage.size(name) != len(data):
@@ -81,11 +85,12 @@ def store_bytes(*, storage: Storage, data: bytes, format: str) -> tuple[str, str
 
 
 @transaction.atomic
-def freeze_supplement(*, supplement: Supplement) -> dict[str, SupplementRendition]:
+def freeze_supplement(*, actor: Actor, supplement: Supplement) -> dict[str, SupplementRendition]:
     """Render the PDF, EDGAR HTML and EDGAR text once and record them with hash and size.
 
-    Called inside the approving transaction (``offerings.services.on_approve``): any error propagates and
-    aborts the approval. Files written here are deleted again if this transaction rolls back.
+    Called inside the approving transaction (the ``offerings.signals.supplement_approved`` receiver): any
+    error propagates and aborts the approval (``rendering.RenderError`` when a rendition cannot be produced).
+    Files written here are deleted again if this transaction rolls back.
     """
     supplement = Supplement.objects.select_for_update().get(pk=supplement.pk)
     existing = {r.format: r for r in SupplementRendition.objects.filter(supplement=supplement)}
@@ -118,10 +123,11 @@ def freeze_supplement(*, supplement: Supplement) -> dict[str, SupplementRenditio
     _delete_files_on_rollback(storage, written)
     if superseded:
         transaction.on_commit(lambda: _delete_unreferenced(storage, superseded), robust=True)
+    logger.info("%s froze the renditions of supplement %s", actor_label(actor), supplement.pk)
     return renditions
 
 
-def ensure_frozen(*, supplement: Supplement) -> dict[str, SupplementRendition]:
+def ensure_frozen(*, actor: Actor, supplement: Supplement) -> dict[str, SupplementRendition]:
     """The frozen renditions of an approved or filed supplement, freezing one that arrived filed on first use.
 
     Dossier imports do not render (import stays fast); a filed supplement is frozen the first time any of
@@ -135,16 +141,11 @@ def ensure_frozen(*, supplement: Supplement) -> dict[str, SupplementRendition]:
     renditions = {r.format: r for r in SupplementRendition.objects.filter(supplement=supplement)}
     if len(renditions) == len(RenditionFormat.values):
         return renditions
-    return freeze_supplement(supplement=supplement)
+    return freeze_supplement(actor=actor, supplement=supplement)
 
 
-def freeze_on_approve(supplement: Supplement) -> None:
-    """``offerings.services.on_approve`` hook: approval freezes the content."""
-    freeze_supplement(supplement=supplement)
-
-
-def discard_on_return_to_draft(supplement: Supplement) -> None:
-    """``offerings.services.on_return_to_draft`` hook: a supplement back in draft has no frozen documents.
+def discard_renditions(*, actor: Actor, supplement: Supplement) -> None:
+    """A supplement back in draft has no frozen documents.
 
     The rows go at once; the files go after commit unless another supplement's rendition has the same bytes.
     """
@@ -152,5 +153,6 @@ def discard_on_return_to_draft(supplement: Supplement) -> None:
     names = set(renditions.values_list("file", flat=True))
     renditions.delete()
     if names:
+        logger.info("%s discarded the renditions of supplement %s", actor_label(actor), supplement.pk)
         storage = _storage()
         transaction.on_commit(lambda: _delete_unreferenced(storage, names), robust=True)

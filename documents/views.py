@@ -46,7 +46,7 @@ def preview(request: HttpRequest, supplement_id: int, format: str) -> HttpRespon
     """A draft renders from its current records; an approved or filed supplement shows its frozen bytes."""
     supplement = _supplement(supplement_id, format)
     if supplement.is_frozen:
-        rendition = services.ensure_frozen(supplement=supplement)[format]
+        rendition = services.ensure_frozen(actor=request.user, supplement=supplement)[format]
         data = selectors.rendition_bytes(rendition=rendition)
         return _response(data, supplement=supplement, format=format, sha256=rendition.sha256)
     return _response(rendering.render(supplement=supplement, format=format), supplement=supplement, format=format)
@@ -59,7 +59,7 @@ def download(request: HttpRequest, supplement_id: int, format: str) -> HttpRespo
     supplement = _supplement(supplement_id, format)
     if not supplement.is_frozen:
         raise Http404("Only approved and filed supplements have frozen renditions.")
-    rendition = services.ensure_frozen(supplement=supplement)[format]
+    rendition = services.ensure_frozen(actor=request.user, supplement=supplement)[format]
     if request.headers.get("If-None-Match") == f'"{rendition.sha256}"':
         return HttpResponse(status=304)
     response = _response(

@@ -1,19 +1,22 @@
-"""Staff screens for the offering records. Status changes go through services; filed records stay read-only."""
+"""Staff screens for the offering records. Every write goes through the services; filed records stay read-only.
+
+The compliance app extends the registration page with its findings (``compliance.admin``): the records do not
+depend on the checks that read them.
+"""
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from . import services
+from .admin_mixins import ServiceModelAdmin, admin_link, message_of
+from .domain.dates import long_date
 from .dossier.exporter import dumps, export_registration
 from .dossier.importer import import_dossier_bytes
 from .dossier.schema import DossierError
@@ -35,23 +38,14 @@ from .models import (
     SupplementEnclosure,
     SupplementIncorporation,
     SupplementSection,
-    SupplementStatus,
     UnitComponent,
 )
-from .selectors import edgar_today
+from .selectors.records import edgar_today
+from .services import reports as report_services
+from .services import supplements as supplement_services
+from .signals import SignalActionError
 
 LINE_BREAK = mark_safe("<br>")
-
-
-def admin_link(obj, text: str | None = None) -> str:
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    return format_html('<a href="{}">{}</a>', url, text or str(obj))
-
-
-def message_of(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in error.message_dict.items())
-    return " ".join(error.messages)
 
 
 # -- issuer --------------------------------------------------------------------------------------------
@@ -87,7 +81,7 @@ class PeriodicReportInline(admin.TabularInline):
 
 
 @admin.register(Issuer)
-class IssuerAdmin(admin.ModelAdmin):
+class IssuerAdmin(ServiceModelAdmin):
     list_display = ["name", "cik", "filer_category", "fiscal_year_end", "exchange_act_file_number"]
     list_filter = ["filer_category"]
     search_fields = ["name", "cik", "exchange_act_file_number"]
@@ -96,7 +90,7 @@ class IssuerAdmin(admin.ModelAdmin):
 
 # -- securities and offerings --------------------------------------------------------------------------
 @admin.register(Security)
-class SecurityAdmin(admin.ModelAdmin):
+class SecurityAdmin(ServiceModelAdmin):
     list_display = ["title", "key", "kind", "issuer", "converts_into", "shares_per_security", "price_per_share"]
     list_filter = ["kind", "issuer"]
     list_select_related = ["issuer", "converts_into__issuer"]
@@ -121,7 +115,7 @@ class UnitComponentInline(admin.TabularInline):
 
 
 @admin.register(Offering)
-class OfferingAdmin(admin.ModelAdmin):
+class OfferingAdmin(ServiceModelAdmin):
     list_display = ["title", "key", "issuer", "closed_on", "closed_in", "units_sold", "price_per_unit"]
     list_filter = ["issuer"]
     list_select_related = ["issuer"]
@@ -131,7 +125,7 @@ class OfferingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(ServiceModelAdmin):
     list_display = ["key", "issuer", "short_description", "satisfied_on"]
     list_filter = ["issuer", ("satisfied_on", admin.EmptyFieldListFilter)]
     list_select_related = ["issuer"]
@@ -198,20 +192,20 @@ class DossierUploadForm(forms.Form):
 
 
 @admin.register(RegistrationStatement)
-class RegistrationStatementAdmin(admin.ModelAdmin):
+class RegistrationStatementAdmin(ServiceModelAdmin):
     list_display = ["file_number", "issuer", "form", "filed_on", "effective_on", "forward_incorporation", "resale"]
     list_filter = ["form", "forward_incorporation", "issuer", "filed_on", "effective_on"]
     list_select_related = ["issuer"]
     search_fields = ["file_number", "issuer__name", "issuer__cik"]
     autocomplete_fields = ["issuer"]
     date_hierarchy = "filed_on"
-    readonly_fields = ["supplements", "findings", "dossier_link"]
+    readonly_fields = ["supplements", "dossier_link"]
     fieldsets = [
         (None, {"fields": ["issuer", "file_number", "form", "resale"]}),
         ("Dates", {"fields": ["filed_on", "effective_on", "last_amended_on"]}),
         ("Incorporation by reference", {"fields": ["forward_incorporation"]}),
         ("Proceeds", {"fields": ["stated_proceeds_if_exercised"]}),
-        ("Supplements and findings", {"fields": ["supplements", "findings", "dossier_link"]}),
+        ("Supplements", {"fields": ["supplements", "dossier_link"]}),
     ]
     inlines = [RegisteredAmountInline, AmendmentInline, ProspectusInline]
     change_list_template = "admin/offerings/registrationstatement/change_list.html"
@@ -224,33 +218,7 @@ class RegistrationStatementAdmin(admin.ModelAdmin):
         return format_html_join(
             LINE_BREAK,
             "{} &ndash; {} &ndash; {}",
-            (
-                (admin_link(s, f"{s.dated_on:%B %-d, %Y}"), s.get_purpose_display(), s.get_status_display())
-                for s in rows
-            ),
-        )
-
-    @admin.display(description="Compliance findings")
-    def findings(self, obj):
-        if obj.pk is None:
-            return "-"
-        from compliance.selectors import findings_for_registration  # compliance reads offerings, not vice versa
-
-        found = findings_for_registration(registration=obj, as_of=edgar_today())
-        if not found:
-            return "No findings."
-        return format_html_join(
-            LINE_BREAK,
-            '<strong class="finding-{}">{}</strong> {}{}',
-            (
-                (
-                    f.severity,
-                    f.severity.upper(),
-                    f.message,
-                    format_html(" (due {})", f"{f.due_on:%B %-d, %Y}") if f.due_on else "",
-                )
-                for f in found
-            ),
+            ((admin_link(s, long_date(s.dated_on)), s.get_purpose_display(), s.get_status_display()) for s in rows),
         )
 
     @admin.display(description="Offering dossier")
@@ -294,7 +262,9 @@ class RegistrationStatementAdmin(admin.ModelAdmin):
                 problems = [f"$: the file is {upload.size:,} bytes; the limit is {settings.DOSSIER_MAX_BYTES:,}"]
             else:
                 try:
-                    result = import_dossier_bytes(raw=upload.read(), max_bytes=settings.DOSSIER_MAX_BYTES)
+                    result = import_dossier_bytes(
+                        actor=request.user, raw=upload.read(), max_bytes=settings.DOSSIER_MAX_BYTES
+                    )
                 except DossierError as exc:
                     problems = [str(p) for p in exc.problems]
                 else:
@@ -319,7 +289,7 @@ class RegisteredComponentInline(admin.TabularInline):
 
 
 @admin.register(RegisteredAmount)
-class RegisteredAmountAdmin(admin.ModelAdmin):
+class RegisteredAmountAdmin(ServiceModelAdmin):
     list_display = ["registration_statement", "security", "amount"]
     list_select_related = ["registration_statement", "security__issuer"]
     list_filter = ["registration_statement"]
@@ -329,7 +299,7 @@ class RegisteredAmountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Amendment)
-class AmendmentAdmin(admin.ModelAdmin):
+class AmendmentAdmin(ServiceModelAdmin):
     list_display = ["registration_statement", "kind", "number", "filed_on", "effective_on", "annual_report"]
     list_filter = ["kind", "filed_on"]
     list_select_related = ["registration_statement", "annual_report"]
@@ -347,14 +317,14 @@ class SupplementLinkInline(admin.TabularInline):
 
     @admin.display(description="Supplement")
     def link(self, obj):
-        return admin_link(obj, f"{obj.dated_on:%B %-d, %Y}")
+        return admin_link(obj, long_date(obj.dated_on))
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Prospectus)
-class ProspectusAdmin(admin.ModelAdmin):
+class ProspectusAdmin(ServiceModelAdmin):
     list_display = ["registration_statement", "dated_on", "information_as_of", "document"]
     list_filter = ["dated_on"]
     list_select_related = ["registration_statement"]
@@ -364,7 +334,7 @@ class ProspectusAdmin(admin.ModelAdmin):
 
 
 @admin.register(PeriodicReport)
-class PeriodicReportAdmin(admin.ModelAdmin):
+class PeriodicReportAdmin(ServiceModelAdmin):
     list_display = ["key", "issuer", "form", "period_end", "filed_on", "accession_number", "document"]
     list_filter = ["form", "issuer", "period_end", "filed_on"]
     list_select_related = ["issuer"]
@@ -374,14 +344,10 @@ class PeriodicReportAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            report_services.update_periodic_report(actor=request.user, report=obj)
             return
-        fields = {f: form.cleaned_data.get(f) for f in form.cleaned_data if f != "issuer"}
-        report = services.record_periodic_report(issuer=obj.issuer, **fields)
-        obj.pk, obj.key = report.pk, report.key
-        obj._state.adding = False
-        drafts = Supplement.objects.filter(incorporations__report=report, status=SupplementStatus.DRAFT)
-        for draft in drafts.select_related("prospectus__registration_statement"):
+        recorded = report_services.record_periodic_report(actor=request.user, report=obj)
+        for draft in recorded.drafts:
             self.message_user(
                 request,
                 f"Drafted an incorporation supplement for {draft.prospectus.registration_statement}.",
@@ -429,12 +395,12 @@ class SupplementSectionInline(FrozenInlineMixin, admin.StackedInline):
 
 
 class FileSupplementForm(forms.Form):
-    filed_on = forms.DateField(help_text="EDGAR filing date (YYYY-MM-DD).", initial=timezone.localdate)
+    filed_on = forms.DateField(help_text="EDGAR filing date (YYYY-MM-DD).", initial=edgar_today)
     accession_number = forms.CharField(max_length=20, help_text="e.g. 0000950147-03-000829")
 
 
 @admin.register(Supplement)
-class SupplementAdmin(admin.ModelAdmin):
+class SupplementAdmin(ServiceModelAdmin):
     list_display = ["__str__", "registration", "dated_on", "rule", "purpose", "status", "first_used_on", "filed_on"]
     list_filter = ["status", "rule", "purpose", "prospectus__registration_statement__issuer", "dated_on", "filed_on"]
     list_select_related = ["prospectus__registration_statement__issuer"]
@@ -479,10 +445,14 @@ class SupplementAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
-        try:
-            super().delete_queryset(request, queryset)
-        except FiledRecordError as exc:
-            self.message_user(request, message_of(exc), messages.ERROR)
+        for supplement in queryset:
+            try:
+                supplement_services.delete_supplement(actor=request.user, supplement=supplement)
+            except FiledRecordError as exc:
+                self.message_user(request, message_of(exc), messages.ERROR)
+
+    def delete_model(self, request, obj):
+        supplement_services.delete_supplement(actor=request.user, supplement=obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -492,26 +462,25 @@ class SupplementAdmin(admin.ModelAdmin):
     def _transition(self, request, queryset, service, done: str) -> None:
         for supplement in queryset:
             try:
-                services_call = getattr(services, service)
-                services_call(supplement=supplement)
+                service(actor=request.user, supplement=supplement)
             except ValidationError as exc:
                 self.message_user(request, f"{supplement}: {message_of(exc)}", messages.ERROR)
-            except Exception as exc:  # a failed render: the service rolled back, the supplement is unchanged
+            except SignalActionError as exc:  # e.g. a failed render: the service rolled back, nothing changed
                 self.message_user(request, f"{supplement}: could not {done}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"{supplement}: {done}.", messages.SUCCESS)
 
     @admin.action(description="Submit for review")
     def submit_for_review(self, request, queryset):
-        self._transition(request, queryset, "submit_supplement_for_review", "submitted for review")
+        self._transition(request, queryset, supplement_services.submit_supplement_for_review, "submitted for review")
 
     @admin.action(description="Approve (renders and freezes the documents)")
     def approve(self, request, queryset):
-        self._transition(request, queryset, "approve_supplement", "approved")
+        self._transition(request, queryset, supplement_services.approve_supplement, "approved")
 
     @admin.action(description="Return to draft")
     def return_to_draft(self, request, queryset):
-        self._transition(request, queryset, "return_supplement_to_draft", "returned to draft")
+        self._transition(request, queryset, supplement_services.return_supplement_to_draft, "returned to draft")
 
     @admin.action(description="Record the EDGAR filing")
     def mark_filed(self, request, queryset):
@@ -533,7 +502,7 @@ class SupplementAdmin(admin.ModelAdmin):
         form = FileSupplementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                services.file_supplement(supplement=supplement, **form.cleaned_data)
+                supplement_services.file_supplement(actor=request.user, supplement=supplement, **form.cleaned_data)
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     for field, errors in exc.error_dict.items():
@@ -552,15 +521,13 @@ class SupplementAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/offerings/supplement_file.html", context)
 
-    @transaction.atomic
     def save_model(self, request, obj, form, change):
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+        supplement_services.save_supplement(actor=request.user, supplement=obj)
 
 
 # -- holders and investors -----------------------------------------------------------------------------
 @admin.register(SellingStockholder)
-class SellingStockholderAdmin(admin.ModelAdmin):
+class SellingStockholderAdmin(ServiceModelAdmin):
     list_display = [
         "name",
         "registration_statement",
@@ -576,7 +543,7 @@ class SellingStockholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Investor)
-class InvestorAdmin(admin.ModelAdmin):
+class InvestorAdmin(ServiceModelAdmin):
     list_display = ["name", "email", "registration_statement"]
     list_filter = ["registration_statement"]
     list_select_related = ["registration_statement"]

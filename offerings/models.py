@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 
 from . import validators
+from .domain.dates import long_date
+from .domain.forms import ANNUAL_FORMS, QUARTERLY_FORMS
 
 MAX_COUNT = 1_000_000_000_000
 
@@ -308,7 +310,7 @@ class Amendment(models.Model):
         ordering = ["registration_statement", "filed_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} filed {self.filed_on:%B %-d, %Y}"
+        return f"{self.get_kind_display()} filed {long_date(self.filed_on)}"
 
 
 class RegisteredAmount(models.Model):
@@ -392,7 +394,7 @@ class Prospectus(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Prospectus dated {self.dated_on:%B %-d, %Y} ({self.registration_statement.file_number})"
+        return f"Prospectus dated {long_date(self.dated_on)} ({self.registration_statement.file_number})"
 
 
 class ReportForm(models.TextChoices):
@@ -409,10 +411,6 @@ class ReportForm(models.TextChoices):
     F10KSBA = "10-KSB/A", "10-KSB/A"
     F10QSBA = "10-QSB/A", "10-QSB/A"
     F8KA = "8-K/A", "8-K/A"
-
-
-ANNUAL_FORMS = frozenset({"10-K", "10-KSB", "20-F", "10-K/A", "10-KSB/A"})
-QUARTERLY_FORMS = frozenset({"10-Q", "10-QSB", "10-Q/A", "10-QSB/A"})
 
 
 class PeriodicReport(models.Model):
@@ -458,7 +456,7 @@ class PeriodicReport(models.Model):
 
     def describe(self) -> str:
         """How filings name it: "Quarterly Report on Form 10-QSB for the quarterly period ended May 31, 2003"."""
-        period = f"{self.period_end:%B} {self.period_end.day}, {self.period_end.year}" if self.period_end else None
+        period = long_date(self.period_end) if self.period_end else None
         if self.is_annual:
             return f"Annual Report on Form {self.form}" + (f" for the fiscal year ended {period}" if period else "")
         if self.is_quarterly:
@@ -574,7 +572,7 @@ class Supplement(models.Model):
 
     def __str__(self) -> str:
         label = f"Supplement No. {self.number}" if self.number else "Prospectus supplement"
-        return f"{label} dated {self.dated_on:%B %-d, %Y} ({self.prospectus.registration_statement.file_number})"
+        return f"{label} dated {long_date(self.dated_on)} ({self.prospectus.registration_statement.file_number})"
 
     def save(self, *args, **kwargs) -> None:
         if self._stored_status() == SupplementStatus.FILED:

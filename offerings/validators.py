@@ -21,6 +21,8 @@ validate_exchange_act_file_number = RegexValidator(
     "Enter an Exchange Act file number such as 0-15482 (0- or 1-, then 4 to 6 digits).",
     code="invalid_exchange_act_file_number",
 )
+# Without a code: the migrations of renditions and package documents record the validator as it stands.
+validate_sha256 = RegexValidator(r"^[0-9a-f]{64}\Z", "Enter the SHA-256 as 64 lower-case hexadecimal digits.")
 validate_year_month = RegexValidator(
     r"^\d{4}-(0[1-9]|1[0-2])\Z", "Enter a month as YYYY-MM, e.g. 2003-03.", code="invalid_year_month"
 )

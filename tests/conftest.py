@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from offerings.dossier.importer import import_dossier
+from tests.actors import TEST_ACTOR
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "offerings" / "dossier" / "examples"
@@ -20,7 +21,7 @@ def bestnet_data() -> dict:
 @pytest.fixture
 def bestnet(db, bestnet_data):
     """The BestNet registration (333-105026) imported from the example dossier."""
-    return import_dossier(data=bestnet_data).registration
+    return import_dossier(actor=TEST_ACTOR, data=bestnet_data).registration
 
 
 @pytest.fixture(autouse=True)

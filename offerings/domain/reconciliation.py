@@ -8,9 +8,16 @@ should be the registered underlying shares times their prices.
 
 import datetime
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from .facts import (
+    ComponentFacts,
+    ConditionFacts,
+    OfferingFacts,
+    RegisteredAmountFacts,
+    SecurityFacts,
+)
 from .findings import Finding, Severity
 
 CENT = Decimal("0.01")
@@ -18,42 +25,6 @@ ISSUED = "issued"
 ON_EXERCISE = "issuable_on_exercise"
 ON_CONVERSION = "issuable_on_conversion"
 UNDERLYING_SOURCES = (ON_EXERCISE, ON_CONVERSION)
-
-
-@dataclass(frozen=True)
-class SecurityFacts:
-    id: int
-    title: str
-    kind: str
-    converts_into_id: int | None = None
-    shares_per_security: Decimal | None = None
-    price_per_share: Decimal | None = None
-    expires_on: datetime.date | None = None
-
-
-@dataclass(frozen=True)
-class OfferingFacts:
-    id: int
-    title: str
-    units_sold: int | None
-    unit_quantities: Mapping[int, Decimal] = field(default_factory=dict)  # security id -> quantity per unit
-
-
-@dataclass(frozen=True)
-class ComponentFacts:
-    id: int
-    source: str
-    amount: int
-    from_security_id: int | None = None
-    from_offering_id: int | None = None
-
-
-@dataclass(frozen=True)
-class RegisteredAmountFacts:
-    id: int
-    security_id: int
-    amount: int
-    components: Sequence[ComponentFacts] = ()
 
 
 def _count(value: Decimal | int) -> str:
@@ -203,17 +174,33 @@ def derivation_mismatches(
     return findings
 
 
-def proceeds_findings(
-    *,
-    registration_id: int,
-    stated_proceeds: Decimal | None,
-    amounts: Sequence[RegisteredAmountFacts],
-    securities: Mapping[int, SecurityFacts],
-) -> list[Finding]:
-    """PROCEEDS_VERIFIED / PROCEEDS_MISMATCH / PROCEEDS_UNVERIFIABLE: the stated proceeds if every warrant is
-    exercised and every convertible converted, against the sum of registered underlying shares x price."""
-    if stated_proceeds is None:
-        return []
+@dataclass(frozen=True)
+class ExerciseProceeds:
+    """The issuer's cash if every registered exercise and conversion share is paid for."""
+
+    terms: tuple[tuple[int, SecurityFacts], ...]  # (shares, the security they are paid for through)
+    unpriced: tuple[str, ...]  # what has no exercise or conversion price on record
+
+    @property
+    def total(self) -> Decimal | None:
+        """Shares x price summed over the terms; None while any price is unknown."""
+        if self.unpriced:
+            return None
+        return sum((Decimal(n) * s.price_per_share for n, s in self.terms), Decimal(0))
+
+    def sources(self) -> list[SecurityFacts]:
+        """The warrants and convertibles paid for, each once, in the order first registered."""
+        seen: dict[int, SecurityFacts] = {}
+        for _, security in self.terms:
+            seen.setdefault(security.id, security)
+        return list(seen.values())
+
+
+def exercise_proceeds(
+    *, amounts: Sequence[RegisteredAmountFacts], securities: Mapping[int, SecurityFacts]
+) -> ExerciseProceeds:
+    """Rule of the fee table: proceeds from exercise and conversion are the registered underlying shares (the
+    parts issuable on exercise or conversion) times the exercise or conversion price of their source."""
     terms = []
     unpriced = []
     for registered in amounts:
@@ -225,6 +212,22 @@ def proceeds_findings(
                 unpriced.append(source.title if source else f"{component.amount:,} shares with no source security")
                 continue
             terms.append((component.amount, source))
+    return ExerciseProceeds(terms=tuple(terms), unpriced=tuple(unpriced))
+
+
+def proceeds_findings(
+    *,
+    registration_id: int,
+    stated_proceeds: Decimal | None,
+    amounts: Sequence[RegisteredAmountFacts],
+    securities: Mapping[int, SecurityFacts],
+) -> list[Finding]:
+    """PROCEEDS_VERIFIED / PROCEEDS_MISMATCH / PROCEEDS_UNVERIFIABLE: the stated proceeds if every warrant is
+    exercised and every convertible converted, against ``exercise_proceeds``."""
+    if stated_proceeds is None:
+        return []
+    proceeds = exercise_proceeds(amounts=amounts, securities=securities)
+    terms, unpriced = proceeds.terms, sorted(set(proceeds.unpriced))
     if not terms and not unpriced:
         return []
     stated = Decimal(stated_proceeds).quantize(CENT, rounding=ROUND_HALF_UP)
@@ -243,10 +246,10 @@ def proceeds_findings(
                 code="PROCEEDS_UNVERIFIABLE",
                 severity=Severity.INFO,
                 message=f"The stated proceeds of {_money(stated)} cannot be verified: no exercise or conversion "
-                f"price is recorded for {', '.join(sorted(set(unpriced)))}.",
+                f"price is recorded for {', '.join(unpriced)}.",
                 subject="registration",
                 subject_id=registration_id,
-                data={**data, "unpriced": sorted(set(unpriced))},
+                data={**data, "unpriced": unpriced},
             )
         ]
     if computed == stated:
@@ -272,14 +275,6 @@ def proceeds_findings(
             data={**data, "difference": str(difference)},
         )
     ]
-
-
-@dataclass(frozen=True)
-class ConditionFacts:
-    id: int
-    description: str
-    restricts: Sequence[int]  # security ids
-    satisfied_on: datetime.date | None = None
 
 
 def pending_conditions(

@@ -11,7 +11,7 @@ from ..models import (
     Security,
     Supplement,
 )
-from ..selectors import current_prospectus
+from ..selectors.records import current_prospectus
 from . import canonical
 from .schema import FORMAT
 

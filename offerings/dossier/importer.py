@@ -1,4 +1,4 @@
-"""Import an ``offering-dossier/1`` document in one transaction.
+"""Import an ``offering-dossier/1`` document in one transaction, writing every record through the services.
 
 Keys are local to a dossier. An existing issuer is recognised by CIK (or exact name where the CIK is null),
 a periodic report by accession number (or form and period end), and a security, offering or condition by
@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from ..actors import Actor
 from ..models import (
     Condition,
     Investor,
@@ -31,9 +32,10 @@ from ..models import (
     Supplement,
     SupplementEnclosure,
     SupplementIncorporation,
-    SupplementStatus,
     UnitComponent,
 )
+from ..services.records import delete_record, save_record
+from ..services.supplements import record_filed_supplement, save_supplement
 from . import canonical, exporter
 from .schema import DossierError, Problem, parse, short, validate
 
@@ -84,8 +86,9 @@ def _differences(stored: Any, incoming: Any, path: str) -> list[tuple[str, Any, 
 
 
 class _Import:
-    def __init__(self, data: dict[str, Any]):
+    def __init__(self, data: dict[str, Any], actor: Actor):
         self.data = data
+        self.actor = actor
         self.problems: list[Problem] = []
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
@@ -94,17 +97,20 @@ class _Import:
         self.reports: dict[str, PeriodicReport] = {}
 
     # -- helpers --------------------------------------------------------------------------------------
-    def save(self, instance: models.Model, path: str, fields: dict[str, str] | None = None) -> bool:
-        """full_clean() and save, reporting each invalid field at its JSON path."""
+    def save(self, instance: models.Model, path: str, fields: dict[str, str] | None = None, service=None) -> bool:
+        """Write through the services (``save_record`` unless another is given), reporting each invalid field
+        at its JSON path."""
         try:
-            instance.full_clean(validate_unique=True, validate_constraints=True)
+            if service is not None:
+                service(actor=self.actor, supplement=instance)
+            else:
+                save_record(actor=self.actor, record=instance)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 where = path if name == "__all__" else f"{path}.{(fields or {}).get(name, name)}"
                 for message in messages:
                     self.problems.append(Problem(where, message))
             return False
-        instance.save()
         return True
 
     def conflict(self, path: str, what: str, stored: Any, incoming: Any) -> None:
@@ -363,8 +369,9 @@ class _Import:
         if current:
             self.updated["registered amounts"] += 1
         for amount in registration.registered_amounts.all():
-            amount.components.all().delete()
-            amount.delete()
+            for component in amount.components.all():
+                delete_record(actor=self.actor, record=component)
+            delete_record(actor=self.actor, record=amount)
         for index, item in enumerate(wanted):
             path = f"$.registration_statement.registered[{index}]"
             amount = RegisteredAmount(
@@ -441,17 +448,27 @@ class _Import:
             else:
                 supplement = Supplement(prospectus=prospectus, **values)
                 self.created["supplement"] += 1
-            if not self.save(supplement, path, fields):
+            filing = {"filed_on": supplement.filed_on, "accession_number": supplement.accession_number}
+            supplement.filed_on = supplement.accession_number = None  # recorded by record_filed_supplement
+            if not self.save(supplement, path, fields, service=save_supplement):
                 continue
-            supplement.incorporations.all().delete()
-            supplement.enclosures.all().delete()
+            for row in [*supplement.incorporations.all(), *supplement.enclosures.all()]:
+                delete_record(actor=self.actor, record=row)
             for report in incorporates:
-                SupplementIncorporation.objects.create(supplement=supplement, report=report)
+                save_record(actor=self.actor, record=SupplementIncorporation(supplement=supplement, report=report))
             for report in delivered:
-                SupplementEnclosure.objects.create(supplement=supplement, report=report)
-            if supplement.filed_on:
-                Supplement.objects.filter(pk=supplement.pk).update(status=SupplementStatus.FILED)
-                supplement.status = SupplementStatus.FILED
+                save_record(actor=self.actor, record=SupplementEnclosure(supplement=supplement, report=report))
+            if filing["filed_on"]:
+                self.file(supplement, path, fields, filing)
+
+    def file(self, supplement: Supplement, path: str, fields: dict[str, str], filing: dict[str, Any]) -> None:
+        """A supplement the dossier records as filed is filed outside the portal's workflow: record it so."""
+        try:
+            record_filed_supplement(actor=self.actor, supplement=supplement, **filing)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                where = path if name == "__all__" else f"{path}.{fields.get(name, name)}"
+                self.problems.extend(Problem(where, message) for message in messages)
 
     @staticmethod
     def _supplement_export(values, item, incorporates, delivered) -> dict[str, Any]:
@@ -531,7 +548,8 @@ class _Import:
                 else:
                     by_name[investor.name] = investor
 
-    def run(self) -> ImportResult:
+    def shared_records(self) -> Issuer:
+        """The issuer and what other registrations may share: securities, offerings, conditions, reports."""
         issuer = self.issuer()
         self.securities_(issuer)
         self.fail_if_problems()
@@ -539,21 +557,34 @@ class _Import:
         self.conditions_(issuer)
         self.reports_(issuer)
         self.fail_if_problems()
+        return issuer
+
+    def registration_records(self, issuer: Issuer) -> RegistrationStatement:
+        """The registration's own facts: amounts, prospectus, supplements, holders, investors."""
         registration = self.registration(issuer)
         prospectus = self.prospectus(registration)
         self.supplements(prospectus)
         self.holders(registration)
         self.investors(registration)
         self.fail_if_problems()
+        return registration
+
+    def run(self) -> ImportResult:
+        registration = self.registration_records(self.shared_records())
         return ImportResult(registration=registration, created=self.created, updated=self.updated)
 
 
 @transaction.atomic
-def import_dossier(*, data: dict[str, Any]) -> ImportResult:
-    """Validate and write a parsed dossier; any problem raises DossierError and writes nothing."""
+def import_dossier(*, actor: Actor, data: dict[str, Any]) -> ImportResult:
+    """Import a parsed dossier: the schema, then the references, then each record as the admin would save it,
+    all in one transaction. Any problem raises DossierError and writes nothing.
+
+    A dossier records a past state: importing it drafts no supplement (the compliance check reports any report
+    that still needs one).
+    """
     validate(data)
-    return _Import(data).run()
+    return _Import(data, actor).run()
 
 
-def import_dossier_bytes(*, raw: bytes | str, max_bytes: int | None = None) -> ImportResult:
-    return import_dossier(data=parse(raw, max_bytes=max_bytes))
+def import_dossier_bytes(*, actor: Actor, raw: bytes | str, max_bytes: int | None = None) -> ImportResult:
+    return import_dossier(actor=actor, data=parse(raw, max_bytes=max_bytes))

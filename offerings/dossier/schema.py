@@ -141,104 +141,125 @@ def validate_schema(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def check_references(data: dict[str, Any]) -> list[Problem]:
-    """Every key used is defined once; numbers and dates that the schema cannot relate make sense together."""
-    problems: list[Problem] = []
+class _References:
+    """Checks across a dossier's sections that the schema cannot express, collecting every problem."""
 
-    def defined(section: str) -> set[str]:
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.problems: list[Problem] = []
+        self.accessions: dict[str, str] = {}
+
+    def defined(self, section: str) -> set[str]:
         keys: set[str] = set()
-        for index, item in enumerate(data.get(section) or []):
+        for index, item in enumerate(self.data.get(section) or []):
             key = item["key"]
             if key in keys:
-                problems.append(Problem(f"$.{section}[{index}].key", f"key {key!r} is defined twice"))
+                self.problems.append(Problem(f"$.{section}[{index}].key", f"key {key!r} is defined twice"))
             keys.add(key)
         return keys
 
-    securities, offerings = defined("securities"), defined("offerings")
-    conditions_keys = defined("conditions")  # noqa: F841 - duplicates reported by defined()
-    reports = defined("periodic_reports")
-
-    def use(path: str, key: str | None, keys: set[str], what: str) -> None:
+    def use(self, path: str, key: str | None, keys: set[str], what: str) -> None:
         if key is not None and key not in keys:
-            problems.append(Problem(path, f"{what} {key!r} is not defined in this dossier"))
+            self.problems.append(Problem(path, f"{what} {key!r} is not defined in this dossier"))
 
-    for i, security in enumerate(data.get("securities") or []):
-        if security.get("converts"):
-            use(f"$.securities[{i}].converts.into", security["converts"]["into"], securities, "security")
-            if security["converts"]["into"] == security["key"]:
-                problems.append(Problem(f"$.securities[{i}].converts.into", "a security cannot convert into itself"))
-    for i, offering in enumerate(data.get("offerings") or []):
-        for j, component in enumerate(offering.get("unit_components") or []):
-            use(f"$.offerings[{i}].unit_components[{j}].security", component["security"], securities, "security")
-            if isinstance(component["quantity"], str) and Decimal(component["quantity"]) == 0:
-                problems.append(Problem(f"$.offerings[{i}].unit_components[{j}].quantity", "must be more than 0"))
-        if (
-            offering.get("closed_on")
-            and offering.get("closed_in")
-            and offering["closed_on"][:7] != offering["closed_in"]
-        ):
-            problems.append(Problem(f"$.offerings[{i}].closed_in", "does not match the month of closed_on"))
-    for i, condition in enumerate(data.get("conditions") or []):
-        for j, key in enumerate(condition["restricts"]):
-            use(f"$.conditions[{i}].restricts[{j}]", key, securities, "security")
-    registration = data["registration_statement"]
-    registered_seen: set[str] = set()
-    for i, registered in enumerate(registration["registered"]):
-        path = f"$.registration_statement.registered[{i}]"
-        use(f"{path}.security", registered["security"], securities, "security")
-        if registered["security"] in registered_seen:
-            problems.append(Problem(f"{path}.security", f"security {registered['security']!r} is registered twice"))
-        registered_seen.add(registered["security"])
-        for j, component in enumerate(registered.get("components") or []):
-            use(f"{path}.components[{j}].from_security", component.get("from_security"), securities, "security")
-            use(f"{path}.components[{j}].from_offering", component.get("from_offering"), offerings, "offering")
-    filed, effective = registration.get("filed_on"), registration.get("effective_on")
-    if filed and effective and effective < filed:
-        problems.append(Problem("$.registration_statement.effective_on", "is before the filing date"))
-    accessions: dict[str, str] = {}
-    for i, report in enumerate(data.get("periodic_reports") or []):
-        number = report.get("accession_number")
-        if number:
-            if number in accessions:
-                problems.append(
-                    Problem(f"$.periodic_reports[{i}].accession_number", f"{number} is also {accessions[number]}")
+    def accession(self, path: str, number: str | None) -> None:
+        if not number:
+            return
+        if number in self.accessions:
+            self.problems.append(Problem(f"{path}.accession_number", f"{number} is also {self.accessions[number]}"))
+        self.accessions[number] = path
+
+    def securities_and_offerings(self, securities: set[str]) -> None:
+        for i, security in enumerate(self.data.get("securities") or []):
+            if security.get("converts"):
+                self.use(f"$.securities[{i}].converts.into", security["converts"]["into"], securities, "security")
+                if security["converts"]["into"] == security["key"]:
+                    self.problems.append(
+                        Problem(f"$.securities[{i}].converts.into", "a security cannot convert into itself")
+                    )
+        for i, offering in enumerate(self.data.get("offerings") or []):
+            for j, component in enumerate(offering.get("unit_components") or []):
+                path = f"$.offerings[{i}].unit_components[{j}]"
+                self.use(f"{path}.security", component["security"], securities, "security")
+                if isinstance(component["quantity"], str) and Decimal(component["quantity"]) == 0:
+                    self.problems.append(Problem(f"{path}.quantity", "must be more than 0"))
+            closed_on, closed_in = offering.get("closed_on"), offering.get("closed_in")
+            if closed_on and closed_in and closed_on[:7] != closed_in:
+                self.problems.append(Problem(f"$.offerings[{i}].closed_in", "does not match the month of closed_on"))
+        for i, condition in enumerate(self.data.get("conditions") or []):
+            for j, key in enumerate(condition["restricts"]):
+                self.use(f"$.conditions[{i}].restricts[{j}]", key, securities, "security")
+
+    def registration(self, securities: set[str], offerings: set[str]) -> None:
+        registration = self.data["registration_statement"]
+        registered_seen: set[str] = set()
+        for i, registered in enumerate(registration["registered"]):
+            path = f"$.registration_statement.registered[{i}]"
+            self.use(f"{path}.security", registered["security"], securities, "security")
+            if registered["security"] in registered_seen:
+                self.problems.append(
+                    Problem(f"{path}.security", f"security {registered['security']!r} is registered twice")
                 )
-            accessions[number] = f"$.periodic_reports[{i}]"
-        if report.get("filed_on") and report.get("period_end") and report["filed_on"] < report["period_end"]:
-            problems.append(Problem(f"$.periodic_reports[{i}].filed_on", "is before the end of the period covered"))
-    numbers: set[int] = set()
-    for i, supplement in enumerate(data.get("supplements") or []):
-        path = f"$.supplements[{i}]"
-        for j, key in enumerate(supplement.get("incorporates") or []):
-            use(f"{path}.incorporates[{j}]", key, reports, "periodic report")
-        for j, key in enumerate(supplement.get("delivered_with") or []):
-            use(f"{path}.delivered_with[{j}]", key, reports, "periodic report")
-        for field in ("incorporates", "delivered_with"):
-            keys = supplement.get(field) or []
-            if len(set(keys)) != len(keys):
-                problems.append(Problem(f"{path}.{field}", "lists a report twice"))
-        number = supplement.get("number")
-        if number is not None:
-            if number in numbers:
-                problems.append(Problem(f"{path}.number", f"supplement number {number} is used twice"))
-            numbers.add(number)
-        number = supplement.get("accession_number")
-        if number:
-            if number in accessions:
-                problems.append(Problem(f"{path}.accession_number", f"{number} is also {accessions[number]}"))
-            accessions[number] = path
-        if supplement.get("accession_number") and not supplement.get("filed_on"):
-            problems.append(Problem(f"{path}.filed_on", "an accession number is given but no filing date"))
-        if supplement.get("filed_on") and supplement["filed_on"] < data["prospectus"]["date"]:
-            problems.append(Problem(f"{path}.filed_on", "is before the date of the prospectus it supplements"))
-    emails: set[str] = set()
-    for i, investor in enumerate(data.get("investors") or []):
-        email = (investor.get("email") or "").lower()
-        if email:
-            if email in emails:
-                problems.append(Problem(f"$.investors[{i}].email", f"{investor['email']} is listed twice"))
-            emails.add(email)
-    return problems
+            registered_seen.add(registered["security"])
+            for j, component in enumerate(registered.get("components") or []):
+                where = f"{path}.components[{j}]"
+                self.use(f"{where}.from_security", component.get("from_security"), securities, "security")
+                self.use(f"{where}.from_offering", component.get("from_offering"), offerings, "offering")
+        filed, effective = registration.get("filed_on"), registration.get("effective_on")
+        if filed and effective and effective < filed:
+            self.problems.append(Problem("$.registration_statement.effective_on", "is before the filing date"))
+
+    def reports(self) -> None:
+        for i, report in enumerate(self.data.get("periodic_reports") or []):
+            self.accession(f"$.periodic_reports[{i}]", report.get("accession_number"))
+            if report.get("filed_on") and report.get("period_end") and report["filed_on"] < report["period_end"]:
+                self.problems.append(
+                    Problem(f"$.periodic_reports[{i}].filed_on", "is before the end of the period covered")
+                )
+
+    def supplements(self, reports: set[str]) -> None:
+        numbers: set[int] = set()
+        for i, supplement in enumerate(self.data.get("supplements") or []):
+            path = f"$.supplements[{i}]"
+            for field in ("incorporates", "delivered_with"):
+                keys = supplement.get(field) or []
+                for j, key in enumerate(keys):
+                    self.use(f"{path}.{field}[{j}]", key, reports, "periodic report")
+                if len(set(keys)) != len(keys):
+                    self.problems.append(Problem(f"{path}.{field}", "lists a report twice"))
+            number = supplement.get("number")
+            if number is not None:
+                if number in numbers:
+                    self.problems.append(Problem(f"{path}.number", f"supplement number {number} is used twice"))
+                numbers.add(number)
+            self.accession(path, supplement.get("accession_number"))
+            if supplement.get("accession_number") and not supplement.get("filed_on"):
+                self.problems.append(Problem(f"{path}.filed_on", "an accession number is given but no filing date"))
+            if supplement.get("filed_on") and supplement["filed_on"] < self.data["prospectus"]["date"]:
+                self.problems.append(Problem(f"{path}.filed_on", "is before the date of the prospectus it supplements"))
+
+    def investors(self) -> None:
+        emails: set[str] = set()
+        for i, investor in enumerate(self.data.get("investors") or []):
+            email = (investor.get("email") or "").lower()
+            if email:
+                if email in emails:
+                    self.problems.append(Problem(f"$.investors[{i}].email", f"{investor['email']} is listed twice"))
+                emails.add(email)
+
+
+def check_references(data: dict[str, Any]) -> list[Problem]:
+    """Every key used is defined once; numbers and dates that the schema cannot relate make sense together."""
+    check = _References(data)
+    securities, offerings = check.defined("securities"), check.defined("offerings")
+    check.defined("conditions")  # duplicates are reported; nothing refers to conditions by key
+    reports = check.defined("periodic_reports")
+    check.securities_and_offerings(securities)
+    check.registration(securities, offerings)
+    check.reports()
+    check.supplements(reports)
+    check.investors()
+    return check.problems
 
 
 def validate(data: dict[str, Any]) -> None:

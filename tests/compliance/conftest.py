@@ -4,6 +4,7 @@ import datetime
 import pytest
 
 from offerings.dossier.importer import import_dossier
+from tests.actors import TEST_ACTOR
 
 D = datetime.date
 
@@ -26,7 +27,7 @@ def bestnet_without_supplement(db, bestnet_data):
     for report in data["periodic_reports"]:
         if report["key"] == "quarter_2003_05":
             report["filed_on"] = "2003-07-15"
-    return import_dossier(data=data).registration
+    return import_dossier(actor=TEST_ACTOR, data=data).registration
 
 
 @pytest.fixture
@@ -35,4 +36,4 @@ def bestnet_before_10qsb(db, bestnet_data):
     data = copy.deepcopy(bestnet_data)
     data["supplements"] = []
     data["periodic_reports"] = [r for r in data["periodic_reports"] if r["key"] != "quarter_2003_05"]
-    return import_dossier(data=data).registration
+    return import_dossier(actor=TEST_ACTOR, data=data).registration

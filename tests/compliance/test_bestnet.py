@@ -6,10 +6,12 @@ import datetime
 import pytest
 
 from compliance.selectors import findings_for_registration
-from offerings import services
 from offerings.domain.findings import Severity
 from offerings.dossier.importer import import_dossier
 from offerings.models import Amendment, AmendmentKind, PeriodicReport, Supplement, SupplementStatus
+from offerings.services import reports as report_services
+from offerings.services import supplements as services
+from tests.actors import TEST_ACTOR
 
 from .conftest import codes, only
 
@@ -79,7 +81,7 @@ def test_registration_with_forward_incorporation_needs_no_supplement(db, bestnet
     data["supplements"] = []
     data["periodic_reports"][1]["filed_on"] = "2003-07-15"
     data["registration_statement"]["forward_incorporation"] = True
-    registration = import_dossier(data=data).registration
+    registration = import_dossier(actor=TEST_ACTOR, data=data).registration
     assert "INCORPORATION_MISSING" not in codes(check(registration, D(2003, 7, 16)))
 
 
@@ -87,13 +89,16 @@ def test_recording_the_10qsb_drafts_the_incorporation_supplement(bestnet_before_
     registration = bestnet_before_10qsb
     assert "INCORPORATION_MISSING" not in codes(check(registration, D(2003, 7, 16)))
 
-    report = services.record_periodic_report(
-        issuer=registration.issuer,
-        form="10-QSB",
-        period_end=D(2003, 5, 31),
-        filed_on=D(2003, 7, 15),
-        accession_number="0000950147-03-000824",
-    )
+    report = report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=registration.issuer,
+            form="10-QSB",
+            period_end=D(2003, 5, 31),
+            filed_on=D(2003, 7, 15),
+            accession_number="0000950147-03-000824",
+        ),
+    ).report
 
     draft = Supplement.objects.get(prospectus__registration_statement=registration)
     assert draft.status == SupplementStatus.DRAFT
@@ -111,15 +116,18 @@ def test_recording_the_10qsb_drafts_the_incorporation_supplement(bestnet_before_
 
 def test_auto_drafted_supplement_stays_on_the_list_until_filed(bestnet_before_10qsb):
     registration = bestnet_before_10qsb
-    services.record_periodic_report(
-        issuer=registration.issuer,
-        form="10-QSB",
-        period_end=D(2003, 5, 31),
-        filed_on=D(2003, 7, 15),
-        accession_number="0000950147-03-000824",
+    report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=registration.issuer,
+            form="10-QSB",
+            period_end=D(2003, 5, 31),
+            filed_on=D(2003, 7, 15),
+            accession_number="0000950147-03-000824",
+        ),
     )
     draft = Supplement.objects.get(prospectus__registration_statement=registration)
-    services.update_supplement(supplement=draft, first_used_on=D(2003, 7, 16))
+    services.update_supplement(actor=TEST_ACTOR, supplement=draft, first_used_on=D(2003, 7, 16))
 
     due = only(check(registration, D(2003, 7, 16)), "SUPPLEMENT_FILING_DUE")
     assert (due.severity, due.due_on) == (Severity.WARNING, D(2003, 7, 23))
@@ -143,9 +151,12 @@ def test_recording_a_report_drafts_one_supplement_per_registration_of_the_issuer
         data["periodic_reports"] = [r for r in data["periodic_reports"] if r["key"] != "quarter_2003_05"]
         data["registration_statement"]["file_number"] = file_number
         data["prospectus"]["date"] = prospectus_date
-        registration = import_dossier(data=data).registration
-    services.record_periodic_report(
-        issuer=registration.issuer, form="10-QSB", period_end=D(2003, 5, 31), filed_on=D(2003, 7, 15)
+        registration = import_dossier(actor=TEST_ACTOR, data=data).registration
+    report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=registration.issuer, form="10-QSB", period_end=D(2003, 5, 31), filed_on=D(2003, 7, 15)
+        ),
     )
     drafted = sorted(Supplement.objects.values_list("prospectus__registration_statement__file_number", flat=True))
     assert drafted == ["333-101561", "333-105026"]

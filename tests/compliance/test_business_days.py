@@ -14,7 +14,7 @@ from offerings.domain.calendar import (
     first_day_more_than_months_after,
     observed_federal_holidays,
 )
-from offerings.domain.deadlines import rule_424b_due_on
+from offerings.domain.rule_424b import rule_424b_due_on
 
 D = datetime.date
 MOURNING = {D(2004, 6, 11): "Reagan", D(2007, 1, 2): "Ford", D(2018, 12, 5): "Bush", D(2025, 1, 9): "Carter"}

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from compliance import registry
+from compliance import signals
 from compliance.report import schema
 from offerings.domain.findings import Finding, Severity
 from tests.factories import RegistrationStatementFactory
@@ -115,8 +115,8 @@ def test_as_of_defaults_to_today_on_edgar_s_eastern_clock(bestnet, monkeypatch):
     assert json.loads(out)["as_of"] == "2003-07-16"
 
 
-def test_checks_registered_by_other_apps_are_run_and_count(bestnet, monkeypatch):
-    def undelivered(registration, as_of):
+def test_checks_registered_by_other_apps_are_run_and_count(bestnet):
+    def undelivered(sender, *, registration, as_of, **kwargs):
         return [
             Finding(
                 code="DELIVERY_INCOMPLETE",
@@ -127,8 +127,11 @@ def test_checks_registered_by_other_apps_are_run_and_count(bestnet, monkeypatch)
             )
         ]
 
-    monkeypatch.setattr(registry, "extra_checks", [undelivered])
-    status, out = run("--as-of", "2003-07-16", "--format", "json")
+    signals.registration_checked.connect(undelivered, dispatch_uid="test-undelivered")
+    try:
+        status, out = run("--as-of", "2003-07-16", "--format", "json")
+    finally:
+        signals.registration_checked.disconnect(dispatch_uid="test-undelivered")
     assert status == 1
     [registration] = json.loads(out)["registrations"]
     assert registration["findings"][0]["code"] == "DELIVERY_INCOMPLETE"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from compliance.views import feed_token
 from offerings.dossier.importer import import_dossier
 from offerings.models import Security
+from tests.actors import TEST_ACTOR
 from tests.factories import SupplementFactory
 
 D = datetime.date
@@ -63,7 +64,7 @@ def test_dashboard_shows_one_row_for_an_issuer_finding_shared_by_registrations(s
         data = copy.deepcopy(bestnet_data)
         data["registration_statement"]["file_number"] = file_number
         data["supplements"] = []
-        import_dossier(data=data)
+        import_dossier(actor=TEST_ACTOR, data=data)
     response = staff_client.get(reverse("compliance:dashboard"), {"as_of": "2003-07-16"})
     periodic = [row for row in response.context["rows"] if row["finding"].code == "PERIODIC_REPORT_DUE"]
     assert len(periodic) == 1

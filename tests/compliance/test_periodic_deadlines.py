@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from offerings.domain.calendar import BusinessCalendar
-from offerings.domain.deadlines import (
+from offerings.domain.findings import Severity
+from offerings.domain.periodic_reports import (
     FiscalPeriod,
     LateFilingNotice,
     ReportKind,
@@ -16,7 +17,6 @@ from offerings.domain.deadlines import (
     periodic_due,
     periodic_report_finding,
 )
-from offerings.domain.findings import Severity
 
 D = datetime.date
 CALENDAR = BusinessCalendar.standard(closures=[D(2004, 6, 11), D(2007, 1, 2), D(2018, 12, 5), D(2025, 1, 9)])

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 
 from compliance.models import ClosureDay, LateFilingNotice, LateFilingNoticeForm
 from compliance.selectors import business_calendar, findings_for_registration
-from offerings.domain.deadlines import rule_424b_due_on
 from offerings.domain.findings import Severity
+from offerings.domain.rule_424b import rule_424b_due_on
 
 from .conftest import only
 

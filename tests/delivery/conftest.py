@@ -7,10 +7,11 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from delivery import services
-from offerings import services as offering_services
+from delivery.services.packages import attach_prospectus_document, attach_report_document, publish_package
 from offerings.models import SupplementEnclosure, SupplementStatus
+from offerings.services.supplements import approve_supplement
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 
 def pdf_bytes(*, pages: int = 1, width: float = 612, height: float = 792) -> bytes:
@@ -48,7 +49,7 @@ def approved_supplement(prospectus, *, enclosed=(), **fields):
     supplement = factories.SupplementFactory(prospectus=prospectus, **fields)
     for report in enclosed:
         SupplementEnclosure.objects.create(supplement=supplement, report=report)
-    supplement = offering_services.approve_supplement(supplement=supplement)
+    supplement = approve_supplement(actor=TEST_ACTOR, supplement=supplement)
     assert supplement.status == SupplementStatus.APPROVED
     ensure_pdf_rendition(supplement)
     return supplement
@@ -58,13 +59,16 @@ def make_registration(*, investors: int = 0, supplements: int = 1, reports_per_s
     """A registration with an uploaded prospectus, approved supplements with uploaded enclosed reports."""
     prospectus = factories.ProspectusFactory()
     registration = prospectus.registration_statement
-    services.attach_prospectus_document(prospectus=prospectus, name="prospectus.pdf", data=pdf_bytes(pages=3))
+    attach_prospectus_document(actor=TEST_ACTOR, prospectus=prospectus, name="prospectus.pdf", data=pdf_bytes(pages=3))
     for n in range(supplements):
         reports = []
         for _ in range(reports_per_supplement):
             report = factories.PeriodicReportFactory(issuer=registration.issuer)
-            services.attach_report_document(
-                report=report, name=f"{report.key}.txt", data=f"Quarterly report {report.key}\n".encode()
+            attach_report_document(
+                actor=TEST_ACTOR,
+                report=report,
+                name=f"{report.key}.txt",
+                data=f"Quarterly report {report.key}\n".encode(),
             )
             reports.append(report)
         approved_supplement(prospectus, number=n + 1, enclosed=reports)
@@ -80,4 +84,4 @@ def registration(db):
 
 @pytest.fixture
 def package(registration):
-    return services.publish_package(registration=registration)
+    return publish_package(actor=TEST_ACTOR, registration=registration)

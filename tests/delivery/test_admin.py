@@ -3,10 +3,11 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from delivery import services
 from delivery.models import Delivery, DeliveryStatus, PackageVersion
+from delivery.services.links import create_deliveries
 from offerings.models import Investor
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 from .conftest import make_registration, pdf_bytes
 
@@ -47,7 +48,7 @@ def test_the_admin_shows_why_a_package_cannot_be_published_and_changes_nothing(a
 def test_not_opened_after_n_days_lists_only_old_unopened_deliveries_and_resend_queues_them(
     admin_client, package, mailoutbox, django_capture_on_commit_callbacks
 ):
-    links = services.create_deliveries(package_version=package)
+    links = create_deliveries(actor=TEST_ACTOR, package_version=package)
     old, recent, opened = (link.delivery for link in links)
     long_ago = timezone.now() - datetime.timedelta(days=10)
     Delivery.objects.filter(pk__in=[old.pk, opened.pk]).update(sent_at=long_ago, status=DeliveryStatus.SENT)
@@ -64,7 +65,7 @@ def test_not_opened_after_n_days_lists_only_old_unopened_deliveries_and_resend_q
 
 
 def test_revoke_and_reissue_actions(admin_client, client, package):
-    link = services.create_deliveries(package_version=package)[0]
+    link = create_deliveries(actor=TEST_ACTOR, package_version=package)[0]
     admin_client.post("/admin/delivery/delivery/", {"action": "revoke_links", "_selected_action": [link.delivery.pk]})
     assert client.get(f"/d/{link.token}/").status_code == 404
     page = admin_client.post(
@@ -75,7 +76,7 @@ def test_revoke_and_reissue_actions(admin_client, client, package):
 
 
 def test_delivery_report_downloads_as_csv_and_pdf(admin_client, package):
-    services.create_deliveries(package_version=package)
+    create_deliveries(actor=TEST_ACTOR, package_version=package)
     registration = package.registration_statement
     csv_response = admin_client.get(
         "/admin/delivery/delivery/report/", {"registration": registration.pk, "format": "csv"}
@@ -109,7 +110,7 @@ def test_csv_import_in_the_admin_rejects_a_bad_file_with_line_numbers(admin_clie
 
 
 def test_evidence_cannot_be_edited_or_deleted_in_the_admin(admin_client, package, client):
-    link = services.create_deliveries(package_version=package)[0]
+    link = create_deliveries(actor=TEST_ACTOR, package_version=package)[0]
     client.get(f"/d/{link.token}/")
     event = link.delivery.events.filter(kind="page_view").get()
     assert admin_client.get(f"/admin/delivery/deliveryevent/{event.pk}/delete/").status_code == 403

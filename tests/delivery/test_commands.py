@@ -5,8 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from delivery import services
 from delivery.models import Delivery, DeliveryStatus, PackageDocument, PackageVersion
+from offerings.services.investors import import_investors
+from tests.actors import TEST_ACTOR
 
 from .conftest import ensure_pdf_rendition, pdf_bytes
 
@@ -84,7 +85,7 @@ def test_publish_package_names_the_bad_argument(bestnet, args, message):
 def test_create_deliveries_prints_one_link_per_new_investor_once(bestnet, bestnet_files, client):
     publish_bestnet(bestnet_files)
     csv = 'name,email,postal_address\nAnn Lee,ann@example.com,\nBo Post,,"1 Elm St"\n'
-    services.import_investors(registration=bestnet, data=csv)
+    import_investors(actor=TEST_ACTOR, registration=bestnet, data=csv)
     out, _ = run("create_deliveries", "333-105026")
     lines = [line.split("\t") for line in out.splitlines()]
     assert [(name, email) for name, email, _ in lines] == [("Ann Lee", "ann@example.com"), ("Bo Post", "")]
@@ -99,7 +100,7 @@ def test_create_deliveries_with_send_emails_the_links(
 ):
     settings.DELIVERY_BASE_URL = "https://portal.example"
     publish_bestnet(bestnet_files)
-    services.import_investors(registration=bestnet, data="name,email\nAnn Lee,ann@example.com\n")
+    import_investors(actor=TEST_ACTOR, registration=bestnet, data="name,email\nAnn Lee,ann@example.com\n")
     with django_capture_on_commit_callbacks(execute=True):
         out, _ = run("create_deliveries", "333-105026", "--send")
     assert out == "Ann Lee\tann@example.com\temailed\n"

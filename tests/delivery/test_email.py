@@ -2,9 +2,11 @@ import re
 
 import pytest
 
-from delivery import services
 from delivery.models import Delivery, DeliveryEvent, DeliveryStatus, EventKind
+from delivery.services.links import create_deliveries
+from delivery.services.notices import resend
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 from . import smtp
 
@@ -36,7 +38,7 @@ def test_sending_emails_each_investor_a_working_personal_link(
     client, mailbox, package, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_deliveries(package_version=package, send=True)
+        create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     deliveries = list(Delivery.objects.filter(package_version=package))
     assert len(deliveries) == 3 and len(mailbox.messages) == 3
     for delivery in deliveries:
@@ -63,7 +65,7 @@ def test_a_failed_send_marks_that_delivery_failed_and_leaves_the_others_sent(
     mailbox.fail_data.add(failing.email)
     mailbox.refuse.add(bouncing.email)
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_deliveries(package_version=package, send=True)
+        create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     statuses = dict(Delivery.objects.filter(package_version=package).values_list("recipient_email", "status"))
     assert statuses.pop(failing.email) == DeliveryStatus.FAILED
     assert statuses.pop(bouncing.email) == DeliveryStatus.BOUNCED
@@ -81,7 +83,7 @@ def test_an_unreachable_mail_server_marks_every_delivery_failed(settings, packag
     settings.EMAIL_PORT = smtp.free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_deliveries(package_version=package, send=True)
+        create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.FAILED}
 
 
@@ -89,12 +91,12 @@ def test_resending_issues_a_new_link_and_the_old_one_stops_working(
     client, mailbox, package, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_deliveries(package_version=package, send=True)
+        create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     delivery = Delivery.objects.filter(package_version=package).first()
     (first,) = mailbox.to(delivery.recipient_email)
     old = LINK.search(text_of(first)).group(1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.resend(deliveries=[delivery]) == 1
+        assert resend(actor=TEST_ACTOR, deliveries=[delivery]) == 1
     second = mailbox.to(delivery.recipient_email)[-1]
     new = LINK.search(text_of(second)).group(1)
     assert new != old
@@ -105,7 +107,7 @@ def test_resending_issues_a_new_link_and_the_old_one_stops_working(
 def test_notices_are_queued_in_batches_after_commit(settings, package, django_capture_on_commit_callbacks):
     settings.DELIVERY_SEND_BATCH_SIZE = 2
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.create_deliveries(package_version=package, send=True)
+        create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     assert len(callbacks) == 2  # 3 deliveries in batches of 2
     assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
     assert not Delivery.objects.exclude(token_hash=None).exists()  # links are issued when each email is sent

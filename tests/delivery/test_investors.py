@@ -3,15 +3,18 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from delivery import checks, selectors, services
+from delivery import checks, selectors
 from delivery.models import Delivery, DeliveryStatus
-from offerings.models import Investor
+from delivery.services.links import create_deliveries
+from offerings.models import Investor, RegistrationStatement
+from offerings.services.investors import import_investors
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 
 def test_a_good_csv_imports_every_row(registration):
     data = 'name,email,postal_address\nAnn Lee,ann@example.com,"1 Main St\nReno, NV"\nPost Only,,"2 Elm St"\n'
-    investors = services.import_investors(registration=registration, data=data.encode())
+    investors = import_investors(actor=TEST_ACTOR, registration=registration, data=data.encode())
     assert [(i.name, i.email, i.postal_address) for i in investors] == [
         ("Ann Lee", "ann@example.com", "1 Main St\nReno, NV"),
         ("Post Only", None, "2 Elm St"),
@@ -33,7 +36,7 @@ def test_a_csv_with_any_bad_row_is_rejected_whole_with_line_numbers(registration
     )
     before = Investor.objects.count()
     with pytest.raises(ValidationError) as caught:
-        services.import_investors(registration=registration, data=data)
+        import_investors(actor=TEST_ACTOR, registration=registration, data=data)
     problems = caught.value.message_dict["csv"]
     assert problems == [
         "line 3: name is missing.",
@@ -57,7 +60,7 @@ def test_a_csv_with_any_bad_row_is_rejected_whole_with_line_numbers(registration
 )
 def test_csv_files_with_a_bad_header_or_encoding_are_refused(registration, data, message):
     with pytest.raises(ValidationError, match=message):
-        services.import_investors(registration=registration, data=data)
+        import_investors(actor=TEST_ACTOR, registration=registration, data=data)
 
 
 def test_import_investors_command_reports_problems_and_imports_nothing(registration, tmp_path):
@@ -76,17 +79,17 @@ def test_selling_stockholders_with_email_receive_the_package_once(package):
     holder = factories.SellingStockholderFactory(registration_statement=registration, email="holder@example.com")
     factories.SellingStockholderFactory(registration_statement=registration, email=investor.email.upper())
     factories.SellingStockholderFactory(registration_statement=registration, email=None)
-    links = services.create_deliveries(package_version=package)
+    links = create_deliveries(actor=TEST_ACTOR, package_version=package)
     assert len(links) == 4  # three investors and one holder; the holder who is an investor gets theirs
     delivery = Delivery.objects.get(selling_stockholder=holder)
     assert delivery.recipient_email == "holder@example.com"
-    assert services.create_deliveries(package_version=package) == []
+    assert create_deliveries(actor=TEST_ACTOR, package_version=package) == []
 
 
 def test_recipients_without_email_get_a_postal_delivery_with_a_link(package):
     registration = package.registration_statement
     factories.InvestorFactory(registration_statement=registration, email=None, postal_address="9 Elm St")
-    links = services.create_deliveries(package_version=package, send=True)
+    links = create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)
     postal = next(link for link in links if link.delivery.method == "postal")
     assert postal.token and postal.url.endswith(f"/d/{postal.token}/")
     assert all(link.token is None for link in links if link.delivery.method == "email")
@@ -94,12 +97,16 @@ def test_recipients_without_email_get_a_postal_delivery_with_a_link(package):
 
 def test_delivery_incomplete_warns_until_every_investor_has_been_delivered_the_current_version(package):
     registration = package.registration_statement
-    (finding,) = checks.delivery_incomplete(registration, package.published_at.date())
+    (finding,) = checks.delivery_incomplete(
+        RegistrationStatement, registration=registration, as_of=package.published_at.date()
+    )
     assert finding.code == "DELIVERY_INCOMPLETE" and finding.severity == "warning"
     assert finding.data["without_delivery"] == 3
-    links = services.create_deliveries(package_version=package)
+    links = create_deliveries(actor=TEST_ACTOR, package_version=package)
     Delivery.objects.filter(pk__in=[link.delivery.pk for link in links[:2]]).update(status=DeliveryStatus.SENT)
-    (finding,) = checks.delivery_incomplete(registration, package.published_at.date())
+    (finding,) = checks.delivery_incomplete(
+        RegistrationStatement, registration=registration, as_of=package.published_at.date()
+    )
     assert finding.data == {
         "package_version": 1,
         "recipients": 3,
@@ -108,18 +115,28 @@ def test_delivery_incomplete_warns_until_every_investor_has_been_delivered_the_c
         "names": [links[2].delivery.recipient_name],
     }
     Delivery.objects.filter(pk=links[2].delivery.pk).update(status=DeliveryStatus.ACKNOWLEDGED)
-    assert checks.delivery_incomplete(registration, package.published_at.date()) == []
+    assert (
+        checks.delivery_incomplete(RegistrationStatement, registration=registration, as_of=package.published_at.date())
+        == []
+    )
 
 
-def test_the_delivery_check_is_registered_with_compliance(db):
-    from compliance.registry import extra_checks
+def test_the_delivery_check_is_registered_with_compliance(package):
+    from compliance.signals import registration_checked
 
-    assert checks.delivery_incomplete in extra_checks
+    responses = registration_checked.send(
+        RegistrationStatement, registration=package.registration_statement, as_of=package.published_at.date()
+    )
+    assert checks.delivery_incomplete in [receiver for receiver, _ in responses]
+    findings = [finding for _, result in responses for finding in result]
+    assert "DELIVERY_INCOMPLETE" in [finding.code for finding in findings]
 
 
 def test_a_registration_without_investors_has_no_delivery_finding(db):
     registration = factories.RegistrationStatementFactory()
-    assert checks.delivery_incomplete(registration, registration.filed_on) == []
+    assert (
+        checks.delivery_incomplete(RegistrationStatement, registration=registration, as_of=registration.filed_on) == []
+    )
     assert selectors.coverage(registration=registration).recipients == 0
 
 
@@ -127,6 +144,8 @@ def test_delivery_incomplete_as_of_a_day_before_publication_reports_no_package(p
     import datetime
 
     day_before = package.published_at.date() - datetime.timedelta(days=1)
-    (finding,) = checks.delivery_incomplete(package.registration_statement, day_before)
+    (finding,) = checks.delivery_incomplete(
+        RegistrationStatement, registration=package.registration_statement, as_of=day_before
+    )
     assert finding.data["package_version"] is None
     assert "No prospectus package has been published" in finding.message

@@ -7,14 +7,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from delivery import selectors, services, tokens
+from delivery import selectors, tokens
 from delivery.models import Delivery, DeliveryEvent, DeliveryStatus, EventKind
+from delivery.services.links import create_deliveries, reissue_link, revoke_link
+from delivery.services.packages import publish_package
+from tests.actors import TEST_ACTOR
 
 from .conftest import make_registration
 
 
 def issued(package):
-    return {link.delivery.recipient_name: link for link in services.create_deliveries(package_version=package)}
+    return {link.delivery.recipient_name: link for link in create_deliveries(actor=TEST_ACTOR, package_version=package)}
 
 
 def body(response) -> bytes:
@@ -121,7 +124,7 @@ def test_a_revoked_link_stops_working_on_the_next_request(client, package):
     link = next(iter(issued(package).values()))
     url = f"/d/{link.token}/"
     assert client.get(url).status_code == 200
-    services.revoke_link(delivery=link.delivery, by="staff")
+    revoke_link(actor=TEST_ACTOR, delivery=link.delivery)
     assert client.get(url).status_code == 404
     assert client.get(url).content == client.get(f"/d/{secrets.token_urlsafe(32)}/").content
     document = selectors.package_documents(package_version=package)[0]
@@ -147,8 +150,8 @@ def test_links_expire_after_the_configured_days(settings, package):
 
 def test_a_reissued_link_replaces_the_old_one(client, package):
     link = next(iter(issued(package).values()))
-    services.revoke_link(delivery=link.delivery)
-    new_token = services.reissue_link(delivery=link.delivery)
+    revoke_link(actor=TEST_ACTOR, delivery=link.delivery)
+    new_token = reissue_link(actor=TEST_ACTOR, delivery=link.delivery)
     assert client.get(f"/d/{link.token}/").status_code == 404
     assert client.get(f"/d/{new_token}/").status_code == 200
     assert Delivery.objects.get(pk=link.delivery.pk).status == DeliveryStatus.OPENED
@@ -165,8 +168,8 @@ def test_only_the_sha256_of_a_token_is_stored(package):
 
 def test_an_investors_token_never_reaches_another_investors_package(client, db):
     registrations = [make_registration(investors=10), make_registration(investors=10)]
-    packages = [services.publish_package(registration=r) for r in registrations]
-    links = {p.pk: services.create_deliveries(package_version=p) for p in packages}
+    packages = [publish_package(actor=TEST_ACTOR, registration=r) for r in registrations]
+    links = {p.pk: create_deliveries(actor=TEST_ACTOR, package_version=p) for p in packages}
     documents = {p.pk: selectors.package_documents(package_version=p) for p in packages}
     assert sum(len(v) for v in links.values()) == 20
     for package in packages:
@@ -198,8 +201,8 @@ def test_page_and_download_queries_do_not_grow_with_the_package_or_the_investors
     large = make_registration(investors=40, supplements=6, reports_per_supplement=3)
     counts = {}
     for name, registration in (("small", small), ("large", large)):
-        package = services.publish_package(registration=registration)
-        link = services.create_deliveries(package_version=package)[0]
+        package = publish_package(actor=TEST_ACTOR, registration=registration)
+        link = create_deliveries(actor=TEST_ACTOR, package_version=package)[0]
         document = selectors.package_documents(package_version=package)[-1]
         client.get(f"/d/{link.token}/")  # the first view also sets first_opened_at
         counts[name] = (
@@ -261,8 +264,8 @@ def test_the_offering_page_of_an_unknown_or_unpublished_registration_is_404(clie
 
 def test_the_offering_page_does_not_serve_another_registrations_documents(client, db):
     first, second = make_registration(), make_registration()
-    package = services.publish_package(registration=second)
-    services.publish_package(registration=first)
+    package = publish_package(actor=TEST_ACTOR, registration=second)
+    publish_package(actor=TEST_ACTOR, registration=first)
     document = selectors.package_documents(package_version=package)[0]
     assert client.get(f"/offerings/{first.file_number}/documents/{document.pk}/").status_code == 404
 
@@ -275,7 +278,7 @@ def test_an_earlier_versions_link_still_shows_what_it_delivered_and_says_a_newer
     link = next(iter(issued(package).values()))
     registration = package.registration_statement
     approved_supplement(registration.prospectuses.get(), number=2, dated_on=datetime.date(2021, 1, 4))
-    services.publish_package(registration=registration)
+    publish_package(actor=TEST_ACTOR, registration=registration)
     delivery_selectors._package_views.clear()  # another process, or a minute later
     html = client.get(f"/d/{link.token}/").content.decode()
     assert "A newer version of this package has been published" in html

@@ -7,10 +7,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from delivery import files, selectors, services
+from delivery import files, selectors
 from delivery.models import DocumentKind, PackageVersion
+from delivery.services.packages import attach_prospectus_document, attach_report_document, publish_package
+from offerings.files import sha256_hex
 from offerings.models import SupplementStatus
+from offerings.services.supplements import return_supplement_to_draft, submit_supplement_for_review
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 from .conftest import approved_supplement, make_registration, pdf_bytes
 
@@ -22,7 +26,7 @@ def test_publishing_freezes_a_manifest_whose_hashes_match_the_stored_bytes(packa
     for document in documents:
         with document.file.open("rb") as handle:
             data = handle.read()
-        assert files.sha256_of(data) == document.sha256
+        assert sha256_hex(data) == document.sha256
         assert len(data) == document.size
         assert document.file_name.startswith(f"{package.registration_statement.file_number}-v1-")
     assert documents[2].content_type == files.TEXT
@@ -42,7 +46,7 @@ def test_combined_pdf_has_a_bookmark_per_document_in_package_order(package):
 def test_publishing_is_refused_without_the_prospectus_file(db):
     prospectus = factories.ProspectusFactory()
     with pytest.raises(ValidationError) as caught:
-        services.publish_package(registration=prospectus.registration_statement)
+        publish_package(actor=TEST_ACTOR, registration=prospectus.registration_statement)
     assert "prospectus" in str(caught.value) and "no file" in str(caught.value)
     assert not PackageVersion.objects.exists()
 
@@ -50,7 +54,7 @@ def test_publishing_is_refused_without_the_prospectus_file(db):
 def test_publishing_is_refused_without_any_prospectus(db):
     registration = factories.RegistrationStatementFactory()
     with pytest.raises(ValidationError, match="has no prospectus"):
-        services.publish_package(registration=registration)
+        publish_package(actor=TEST_ACTOR, registration=registration)
 
 
 @pytest.mark.parametrize("status", [SupplementStatus.DRAFT, SupplementStatus.REVIEW])
@@ -59,11 +63,9 @@ def test_publishing_is_refused_with_a_supplement_that_is_not_approved(db, status
     prospectus = registration.prospectuses.get()
     draft = factories.SupplementFactory(prospectus=prospectus, number=9)
     if status == SupplementStatus.REVIEW:
-        from offerings.services import submit_supplement_for_review
-
-        submit_supplement_for_review(supplement=draft)
+        submit_supplement_for_review(actor=TEST_ACTOR, supplement=draft)
     with pytest.raises(ValidationError) as caught:
-        services.publish_package(registration=registration)
+        publish_package(actor=TEST_ACTOR, registration=registration)
     assert "Supplement No. 9" in str(caught.value)
     assert "approve it" in str(caught.value)
     assert not PackageVersion.objects.exists()
@@ -74,16 +76,16 @@ def test_publishing_is_refused_when_an_enclosed_report_has_no_copy(db):
     report = factories.PeriodicReportFactory(issuer=registration.issuer, key="annual_x")
     approved_supplement(registration.prospectuses.get(), number=1, enclosed=[report])
     with pytest.raises(ValidationError, match="report annual_x"):
-        services.publish_package(registration=registration)
+        publish_package(actor=TEST_ACTOR, registration=registration)
 
 
 def test_an_unchanged_package_is_not_published_twice_but_a_new_supplement_makes_version_2(package):
     registration = package.registration_statement
     with pytest.raises(ValidationError, match="Nothing changed since package v1"):
-        services.publish_package(registration=registration)
+        publish_package(actor=TEST_ACTOR, registration=registration)
     later = package.prospectus.dated_on.replace(year=2021)
     approved_supplement(registration.prospectuses.get(), number=2, dated_on=later)
-    second = services.publish_package(registration=registration)
+    second = publish_package(actor=TEST_ACTOR, registration=registration)
     assert second.number == 2
     assert selectors.current_package(registration=registration) == second
     assert [d.title for d in selectors.package_documents(package_version=second)][:3] == [
@@ -97,10 +99,10 @@ def test_supplements_come_in_date_order_and_a_report_enclosed_twice_appears_once
     import datetime
 
     report = factories.PeriodicReportFactory(issuer=registration.issuer)
-    services.attach_report_document(report=report, name="r.pdf", data=pdf_bytes())
+    attach_report_document(actor=TEST_ACTOR, report=report, name="r.pdf", data=pdf_bytes())
     approved_supplement(prospectus, number=2, dated_on=datetime.date(2020, 9, 1), enclosed=[report])
     approved_supplement(prospectus, number=1, dated_on=datetime.date(2020, 8, 1), enclosed=[report])
-    version = services.publish_package(registration=registration)
+    version = publish_package(actor=TEST_ACTOR, registration=registration)
     titles = [d.title for d in selectors.package_documents(package_version=version)]
     assert titles[1].startswith("Prospectus Supplement No. 1 dated August 1, 2020")
     assert titles[2] == report.describe()
@@ -111,7 +113,9 @@ def test_supplements_come_in_date_order_and_a_report_enclosed_twice_appears_once
 def test_an_uploaded_file_that_is_not_pdf_html_or_text_is_refused_naming_the_field(db):
     prospectus = factories.ProspectusFactory()
     with pytest.raises(ValidationError) as caught:
-        services.attach_prospectus_document(prospectus=prospectus, name="p.docx", data=b"PK\x03\x04\x00\xff\xfe")
+        attach_prospectus_document(
+            actor=TEST_ACTOR, prospectus=prospectus, name="p.docx", data=b"PK\x03\x04\x00\xff\xfe"
+        )
     assert "prospectus" in caught.value.message_dict
     prospectus.refresh_from_db()
     assert not prospectus.document
@@ -120,10 +124,13 @@ def test_an_uploaded_file_that_is_not_pdf_html_or_text_is_refused_naming_the_fie
 def test_an_html_prospectus_is_delivered_as_html_and_rendered_into_the_combined_pdf(db):
     registration = make_registration(supplements=0)
     prospectus = registration.prospectuses.get()
-    services.attach_prospectus_document(
-        prospectus=prospectus, name="p.htm", data=b"<html><body><h1>Prospectus</h1><p>Risk factors.</p></body></html>"
+    attach_prospectus_document(
+        actor=TEST_ACTOR,
+        prospectus=prospectus,
+        name="p.htm",
+        data=b"<html><body><h1>Prospectus</h1><p>Risk factors.</p></body></html>",
     )
-    version = services.publish_package(registration=registration)
+    version = publish_package(actor=TEST_ACTOR, registration=registration)
     documents = selectors.package_documents(package_version=version)
     assert documents[0].content_type == files.HTML
     assert documents[0].file_name.endswith(".html")
@@ -135,27 +142,24 @@ def test_an_html_prospectus_is_delivered_as_html_and_rendered_into_the_combined_
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=400))
 def test_served_bytes_equal_the_manifest_for_any_text_prospectus(client, registration, text):
-    services.attach_prospectus_document(
-        prospectus=registration.prospectuses.get(), name="prospectus.txt", data=text.encode("utf-8")
+    attach_prospectus_document(
+        actor=TEST_ACTOR, prospectus=registration.prospectuses.get(), name="prospectus.txt", data=text.encode("utf-8")
     )
     try:
-        version = services.publish_package(registration=registration)
+        version = publish_package(actor=TEST_ACTOR, registration=registration)
     except ValidationError as error:  # the same text as the version already published
         assert "Nothing changed" in str(error)
         return
     for document in selectors.package_documents(package_version=version):
         response = client.get(f"/offerings/{registration.file_number}/documents/{document.pk}/")
         assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == document.sha256
-    assert selectors.package_documents(package_version=version)[0].sha256 == files.sha256_of(text.encode("utf-8"))
+    assert selectors.package_documents(package_version=version)[0].sha256 == sha256_hex(text.encode("utf-8"))
 
 
 def test_a_supplement_in_a_published_package_cannot_return_to_draft(package):
-    from offerings import services as offering_services
-    from offerings.models import SupplementStatus
-
     supplement = package.registration_statement.prospectuses.get().supplements.get()
     with pytest.raises(ValidationError, match="published delivery package version v1"):
-        offering_services.return_supplement_to_draft(supplement=supplement)
+        return_supplement_to_draft(actor=TEST_ACTOR, supplement=supplement)
     supplement.refresh_from_db()
     assert supplement.status == SupplementStatus.APPROVED
     assert supplement.renditions.count() >= 1  # nothing was discarded

@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from offerings import services
 from offerings.models import PeriodicReport, RegistrationStatement, Supplement, SupplementStatus
+from offerings.services import supplements as services
 from tests import factories
+from tests.actors import TEST_ACTOR
 from tests.conftest import BESTNET_DOSSIER
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +147,7 @@ def test_workflow_actions_move_a_supplement_through_review_to_approval(staff, dr
 
 
 def test_recording_a_filing_needs_an_accession_number_and_then_protects_the_supplement(staff, draft):
-    services.approve_supplement(supplement=draft)
+    services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     url = reverse("admin:offerings_supplement_file", args=[draft.pk])
     response = staff.post(url, {"filed_on": "2004-07-16", "accession_number": "12-34"})
     assert response.status_code == 200

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from offerings.dossier.importer import import_dossier, import_dossier_bytes
 from offerings.dossier.schema import DossierError
+from tests.actors import TEST_ACTOR
 from tests.conftest import BESTNET_DOSSIER
 
 BASE = json.loads(BESTNET_DOSSIER.read_text())
@@ -198,7 +199,7 @@ def test_bad_dossier_is_refused_naming_the_path_and_writes_nothing(bestnet, raw,
     # The BestNet registration is already in the database: a refused import must not touch it either.
     before = row_counts()
     with pytest.raises(DossierError) as caught:
-        import_dossier_bytes(raw=raw, max_bytes=20 * 1024 * 1024)
+        import_dossier_bytes(actor=TEST_ACTOR, raw=raw, max_bytes=20 * 1024 * 1024)
     assert [p.path for p in caught.value.problems if p.path == path], caught.value.problems
     assert all(len(str(p)) < 2000 for p in caught.value.problems)
     assert row_counts() == before
@@ -207,7 +208,7 @@ def test_bad_dossier_is_refused_naming_the_path_and_writes_nothing(bestnet, raw,
 @pytest.mark.django_db
 def test_oversized_file_is_refused_before_parsing():
     with pytest.raises(DossierError) as caught:
-        import_dossier_bytes(raw=b" " * 2048, max_bytes=1024)
+        import_dossier_bytes(actor=TEST_ACTOR, raw=b" " * 2048, max_bytes=1024)
     assert str(caught.value.problems[0]).startswith("$: the file is 2,048 bytes")
 
 
@@ -219,7 +220,7 @@ def test_security_with_same_key_but_other_terms_is_refused_naming_both_versions(
     other["supplements"] = []
     before = row_counts()
     with pytest.raises(DossierError) as caught:
-        import_dossier(data=other)
+        import_dossier(actor=TEST_ACTOR, data=other)
     [problem] = caught.value.problems
     assert problem.path == "$.securities[2].converts.price_per_share"
     assert "Security 'warrant' of BestNet Communications Corp." in problem.message
@@ -232,7 +233,7 @@ def test_filed_supplement_that_differs_is_refused(bestnet, bestnet_data):
     changed = copy.deepcopy(bestnet_data)
     changed["supplements"][0]["summary"] = "Something else entirely."
     with pytest.raises(DossierError) as caught:
-        import_dossier(data=changed)
+        import_dossier(actor=TEST_ACTOR, data=changed)
     assert caught.value.problems[0].path == "$.supplements[0]"
     assert "filed" in caught.value.problems[0].message
 

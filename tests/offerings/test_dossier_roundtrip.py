@@ -13,6 +13,7 @@ from offerings.dossier.exporter import export_registration
 from offerings.dossier.importer import import_dossier
 from offerings.dossier.schema import SCHEMA_PATH, validate
 from offerings.models import Issuer, PeriodicReport, RegistrationStatement, Supplement, SupplementStatus
+from tests.actors import TEST_ACTOR
 from tests.conftest import EXAMPLES, ROOT
 
 SHARED = ROOT.parent / "shared" / "dossier"
@@ -264,16 +265,16 @@ def test_canonical_dossier_is_valid(name, document):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "document"), canonical_dossiers(), ids=[n for n, _ in canonical_dossiers()])
 def test_import_then_export_returns_the_same_document(name, document):
-    result = import_dossier(data=copy.deepcopy(document))
+    result = import_dossier(actor=TEST_ACTOR, data=copy.deepcopy(document))
     assert export_registration(result.registration) == document
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "document"), canonical_dossiers(), ids=[n for n, _ in canonical_dossiers()])
 def test_importing_the_same_dossier_twice_changes_nothing(name, document):
-    import_dossier(data=copy.deepcopy(document))
+    import_dossier(actor=TEST_ACTOR, data=copy.deepcopy(document))
     before = row_counts()
-    again = import_dossier(data=copy.deepcopy(document))
+    again = import_dossier(actor=TEST_ACTOR, data=copy.deepcopy(document))
     assert not again.changed
     assert row_counts() == before
     assert export_registration(again.registration) == document
@@ -290,8 +291,8 @@ def test_schema_copy_is_identical_to_the_shared_format():
 
 @pytest.mark.django_db
 def test_supplement_with_filing_date_is_filed_and_one_without_is_a_draft():
-    import_dossier(data=json.loads((EXAMPLES / "bestnet-333-105026.json").read_text()))
-    import_dossier(data=warrant_shares_dossier())
+    import_dossier(actor=TEST_ACTOR, data=json.loads((EXAMPLES / "bestnet-333-105026.json").read_text()))
+    import_dossier(actor=TEST_ACTOR, data=warrant_shares_dossier())
     assert Supplement.objects.get(accession_number="0000950147-03-000829").status == SupplementStatus.FILED
     assert Supplement.objects.get(prospectus__registration_statement__file_number="333-254410").status == (
         SupplementStatus.DRAFT
@@ -321,7 +322,7 @@ def test_second_registration_of_the_same_issuer_shares_its_securities_and_report
             "accession_number": None,
         }
     )
-    result = import_dossier(data=other)
+    result = import_dossier(actor=TEST_ACTOR, data=other)
     assert Issuer.objects.count() == 1
     assert PeriodicReport.objects.count() == 2
     assert RegistrationStatement.objects.filter(issuer=bestnet.issuer).count() == 2
@@ -336,11 +337,11 @@ def test_second_registration_of_the_same_issuer_shares_its_securities_and_report
 
 @pytest.mark.django_db
 def test_issuer_without_cik_is_recognised_by_exact_name():
-    import_dossier(data=warrant_shares_dossier())
+    import_dossier(actor=TEST_ACTOR, data=warrant_shares_dossier())
     second = warrant_shares_dossier()
     second["registration_statement"]["file_number"] = "333-254999"
     second["supplements"] = []
-    import_dossier(data=second)
+    import_dossier(actor=TEST_ACTOR, data=second)
     assert Issuer.objects.filter(name="Harbor Lantern Therapeutics, Inc.").count() == 1
 
 
@@ -371,7 +372,7 @@ def test_reimport_with_a_new_supplement_adds_it_and_keeps_the_filed_one(bestnet,
             "accession_number": None,
         }
     )
-    result = import_dossier(data=newer)
+    result = import_dossier(actor=TEST_ACTOR, data=newer)
     assert result.created["supplement"] == 1 and result.created["periodic report"] == 1
     assert export_registration(bestnet) == newer
 

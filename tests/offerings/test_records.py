@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
-from offerings import services
+from offerings import signals
 from offerings.models import (
     FiledRecordError,
     PeriodicReport,
@@ -18,7 +18,11 @@ from offerings.models import (
     SupplementIncorporation,
     SupplementStatus,
 )
+from offerings.services import reports as report_services
+from offerings.services import supplements as services
+from offerings.signals import SignalActionError
 from tests import factories
+from tests.actors import TEST_ACTOR
 
 pytestmark = pytest.mark.django_db
 
@@ -94,11 +98,11 @@ def test_a_filed_supplement_refuses_edit_and_delete_everywhere(bestnet):
     with pytest.raises(FiledRecordError):
         Supplement.objects.all().delete()
     with pytest.raises(FiledRecordError):
-        services.update_supplement(supplement=filed, summary="changed")
+        services.update_supplement(actor=TEST_ACTOR, supplement=filed, summary="changed")
     with pytest.raises(FiledRecordError):
-        services.delete_supplement(supplement=filed)
+        services.delete_supplement(actor=TEST_ACTOR, supplement=filed)
     with pytest.raises(FiledRecordError):
-        services.return_supplement_to_draft(supplement=filed)
+        services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=filed)
     with pytest.raises(FiledRecordError):
         filed.incorporations.first().delete()
     with pytest.raises(FiledRecordError):
@@ -119,14 +123,17 @@ def test_reports_prospectus_and_registration_of_a_filed_supplement_cannot_be_del
 
 def test_workflow_goes_draft_review_approved_filed():
     supplement = factories.SupplementFactory()
-    supplement = services.submit_supplement_for_review(supplement=supplement)
+    supplement = services.submit_supplement_for_review(actor=TEST_ACTOR, supplement=supplement)
     assert supplement.status == SupplementStatus.REVIEW
-    supplement = services.approve_supplement(supplement=supplement)
+    supplement = services.approve_supplement(actor=TEST_ACTOR, supplement=supplement)
     assert supplement.status == SupplementStatus.APPROVED
     with pytest.raises(FiledRecordError):
-        services.update_supplement(supplement=supplement, summary="late change")
+        services.update_supplement(actor=TEST_ACTOR, supplement=supplement, summary="late change")
     supplement = services.file_supplement(
-        supplement=supplement, filed_on=datetime.date(2020, 8, 13), accession_number="0001234567-20-999999"
+        actor=TEST_ACTOR,
+        supplement=supplement,
+        filed_on=datetime.date(2020, 8, 13),
+        accession_number="0001234567-20-999999",
     )
     assert supplement.status == SupplementStatus.FILED
 
@@ -135,22 +142,28 @@ def test_a_draft_cannot_be_filed_without_approval():
     supplement = factories.SupplementFactory()
     with pytest.raises(ValidationError) as caught:
         services.file_supplement(
-            supplement=supplement, filed_on=datetime.date(2020, 8, 13), accession_number="0001234567-20-999999"
+            actor=TEST_ACTOR,
+            supplement=supplement,
+            filed_on=datetime.date(2020, 8, 13),
+            accession_number="0001234567-20-999999",
         )
     assert "cannot go from draft to filed" in str(caught.value)
     supplement.refresh_from_db()
     assert supplement.status == SupplementStatus.DRAFT
 
 
-def test_a_failing_approval_hook_leaves_the_supplement_a_draft(monkeypatch):
+def test_a_failing_approval_receiver_leaves_the_supplement_a_draft():
     supplement = factories.SupplementFactory()
 
-    def broken(_supplement):
-        raise RuntimeError("render failed")
+    def broken(sender, **kwargs):
+        raise SignalActionError("render failed")
 
-    monkeypatch.setattr(services, "on_approve", [*services.on_approve, broken])
-    with pytest.raises(RuntimeError):
-        services.approve_supplement(supplement=supplement)
+    signals.supplement_approved.connect(broken, dispatch_uid="test-broken")
+    try:
+        with pytest.raises(SignalActionError):
+            services.approve_supplement(actor=TEST_ACTOR, supplement=supplement)
+    finally:
+        signals.supplement_approved.disconnect(dispatch_uid="test-broken")
     supplement.refresh_from_db()
     assert supplement.status == SupplementStatus.DRAFT
 
@@ -158,13 +171,16 @@ def test_a_failing_approval_hook_leaves_the_supplement_a_draft(monkeypatch):
 def test_recording_a_report_drafts_a_supplement_for_each_registration_without_forward_incorporation(bestnet):
     forward = factories.RegistrationStatementFactory(issuer=bestnet.issuer, forward_incorporation=True)
     factories.ProspectusFactory(registration_statement=forward, dated_on=datetime.date(2003, 6, 1))
-    report = services.record_periodic_report(
-        issuer=bestnet.issuer,
-        form="10-KSB",
-        period_end=datetime.date(2003, 8, 31),
-        filed_on=datetime.date(2003, 11, 26),
-        accession_number="0000950147-03-001400",
-    )
+    report = report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=bestnet.issuer,
+            form="10-KSB",
+            period_end=datetime.date(2003, 8, 31),
+            filed_on=datetime.date(2003, 11, 26),
+            accession_number="0000950147-03-001400",
+        ),
+    ).report
     [draft] = Supplement.objects.filter(incorporations__report=report)
     assert draft.prospectus.registration_statement == bestnet
     assert draft.status == SupplementStatus.DRAFT
@@ -175,20 +191,26 @@ def test_recording_a_report_drafts_a_supplement_for_each_registration_without_fo
 
 def test_no_supplement_is_drafted_for_a_report_a_later_post_effective_amendment_already_brings_in(bestnet):
     bestnet.amendments.create(kind="post_effective", filed_on=datetime.date(2003, 12, 1))
-    report = services.record_periodic_report(
-        issuer=bestnet.issuer,
-        form="10-KSB",
-        period_end=datetime.date(2003, 8, 31),
-        filed_on=datetime.date(2003, 11, 26),
-        accession_number="0000950147-03-001400",
-    )
+    report = report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=bestnet.issuer,
+            form="10-KSB",
+            period_end=datetime.date(2003, 8, 31),
+            filed_on=datetime.date(2003, 11, 26),
+            accession_number="0000950147-03-001400",
+        ),
+    ).report
     assert not Supplement.objects.filter(incorporations__report=report).exists()
 
 
 def test_no_supplement_is_drafted_for_a_proxy_statement(bestnet):
-    report = services.record_periodic_report(
-        issuer=bestnet.issuer, form="DEF 14A", period_end=None, filed_on=datetime.date(2003, 10, 1)
-    )
+    report = report_services.record_periodic_report(
+        actor=TEST_ACTOR,
+        report=PeriodicReport(
+            issuer=bestnet.issuer, form="DEF 14A", period_end=None, filed_on=datetime.date(2003, 10, 1)
+        ),
+    ).report
     assert not Supplement.objects.filter(incorporations__report=report).exists()
 
 

@@ -5,9 +5,10 @@ import pytest
 from django.db import transaction
 from pypdf import PdfReader
 
-from documents import rendering
+from documents import rendering, selectors
 from offerings.dossier.importer import import_dossier
 from offerings.models import Supplement
+from tests.actors import TEST_ACTOR
 from tests.conftest import BESTNET_DOSSIER
 
 
@@ -15,6 +16,12 @@ def normalize(text: str) -> str:
     """Whitespace-insensitive text: line breaks and runs of spaces become one space (hyphen breaks join)."""
     text = re.sub(r"-\s*\n\s*", "-", text)
     return " ".join(text.split())
+
+
+def frozen_bytes(*, supplement: Supplement, format: str) -> bytes | None:
+    """The bytes an approved or filed supplement serves in ``format`` (hash checked), None if not frozen."""
+    rendition = selectors.frozen_rendition(supplement=supplement, format=format)
+    return None if rendition is None else selectors.rendition_bytes(rendition=rendition)
 
 
 def pdf_text(data: bytes) -> str:
@@ -27,7 +34,7 @@ def pdf_text(data: bytes) -> str:
 def render_dossier(data: dict) -> dict:
     """Import ``data`` and render its (single) supplement in all three formats, then roll everything back."""
     with transaction.atomic():
-        registration = import_dossier(data=data).registration
+        registration = import_dossier(actor=TEST_ACTOR, data=data).registration
         supplement = Supplement.objects.get(prospectus__registration_statement=registration)
         renditions = rendering.render_all(supplement=supplement)
         transaction.set_rollback(True)

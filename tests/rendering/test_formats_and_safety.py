@@ -200,7 +200,7 @@ def test_start_up_and_non_pdf_paths_do_not_import_weasyprint():
 
     code = (
         "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'portal.settings.test'; django.setup(); "
-        "import documents.views, documents.services, documents.tasks, documents.rendering, documents.pdf; "
+        "import documents.views, documents.services, documents.receivers, documents.rendering, documents.pdf; "
         "from django.urls import reverse; reverse('documents:preview', kwargs={'supplement_id': 1, 'format': 'pdf'}); "
         "print('weasyprint' in sys.modules)"
     )

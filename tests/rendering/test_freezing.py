@@ -11,10 +11,14 @@ from django.urls import reverse
 
 from documents import rendering, selectors, services
 from documents.models import SupplementRendition
-from offerings import services as offering_services
+from offerings import signals
+from offerings.files import StoredFileIntegrityError
 from offerings.models import Supplement, SupplementSection, SupplementStatus
+from offerings.services import supplements as offering_services
+from tests.actors import TEST_ACTOR
 
 from . import dossiers
+from .conftest import frozen_bytes
 
 
 def stored_files(settings) -> list[Path]:
@@ -26,7 +30,7 @@ def stored_files(settings) -> list[Path]:
 def draft(db):
     from offerings.dossier.importer import import_dossier
 
-    registration = import_dossier(data=dossiers.quarter_warrant_units_dossier()).registration
+    registration = import_dossier(actor=TEST_ACTOR, data=dossiers.quarter_warrant_units_dossier()).registration
     return Supplement.objects.get(prospectus__registration_statement=registration)
 
 
@@ -36,7 +40,7 @@ def filed(bestnet):
 
 
 def test_approval_stores_three_content_addressed_renditions_with_hash_and_size(draft, settings):
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     renditions = {r.format: r for r in draft.renditions.all()}
     assert set(renditions) == {"pdf", "html", "txt"}
     for rendition in renditions.values():
@@ -50,31 +54,31 @@ def test_approval_stores_three_content_addressed_renditions_with_hash_and_size(d
 
 
 def test_approving_twice_gives_the_same_sha256(draft, settings):
-    first = {r.format: r.sha256 for r in services.freeze_supplement(supplement=draft).values()}
-    offering_services.approve_supplement(supplement=draft)
+    first = {r.format: r.sha256 for r in services.freeze_supplement(actor=TEST_ACTOR, supplement=draft).values()}
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     second = {r.format: r.sha256 for r in draft.renditions.all()}
-    offering_services.return_supplement_to_draft(supplement=draft)
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     third = {r.format: r.sha256 for r in draft.renditions.all()}
     assert first == second == third
     assert len(stored_files(settings)) == 3
 
 
 def test_an_approved_supplement_serves_its_frozen_bytes_even_after_the_records_change(draft):
-    offering_services.approve_supplement(supplement=draft)
-    frozen = selectors.frozen_bytes(supplement=draft, format="txt")
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    frozen = frozen_bytes(supplement=draft, format="txt")
     assert frozen.startswith(b"Prospectus Supplement No. 2")
     issuer = draft.prospectus.registration_statement.issuer
     issuer.name = "Renamed After Approval Corp."
     issuer.save()
-    assert selectors.frozen_bytes(supplement=draft, format="txt") == frozen
+    assert frozen_bytes(supplement=draft, format="txt") == frozen
     assert b"RENAMED AFTER APPROVAL" in rendering.render(supplement=draft, format="txt")
 
 
 def test_a_draft_has_no_frozen_rendition(draft):
     assert selectors.frozen_rendition(supplement=draft, format="pdf") is None
-    offering_services.approve_supplement(supplement=draft)
-    offering_services.return_supplement_to_draft(supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
     assert selectors.frozen_rendition(supplement=draft, format="pdf") is None
 
 
@@ -84,8 +88,10 @@ def test_a_render_that_raises_leaves_the_draft_and_the_storage_unchanged(draft, 
         raise RuntimeError(f"{format} renderer failed")
 
     monkeypatch.setitem(rendering.RENDERERS, format, broken)
-    with pytest.raises(RuntimeError):
-        offering_services.approve_supplement(supplement=draft)
+    with pytest.raises(rendering.RenderError, match=f"{format} renderer failed") as raised:
+        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    assert isinstance(raised.value.__cause__, RuntimeError)
+    assert isinstance(raised.value, signals.SignalActionError)  # the offerings admin reports it
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.DRAFT
     assert not SupplementRendition.objects.exists()
@@ -98,7 +104,7 @@ def test_a_template_error_in_staff_text_cannot_happen_and_a_template_bug_aborts_
     monkeypatch.setattr(rendering, "edgar_html", lambda doc: rendering.render_to_string("supplements/missing.htm"))
     monkeypatch.setitem(rendering.RENDERERS, "html", rendering.edgar_html)
     with pytest.raises(Exception, match=r"missing\.htm"):
-        offering_services.approve_supplement(supplement=draft)
+        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.DRAFT
     assert stored_files(settings) == []
@@ -116,21 +122,34 @@ def test_a_storage_error_after_the_first_file_leaves_no_file_behind(draft, setti
 
     monkeypatch.setattr(services._storage(), "save", failing_save)
     with pytest.raises(OSError, match="disk full"):
-        offering_services.approve_supplement(supplement=draft)
+        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.DRAFT
     assert stored_files(settings) == []
     assert not SupplementRendition.objects.exists()
 
 
-def test_a_later_approval_hook_that_fails_rolls_back_and_deletes_the_written_files(draft, settings, monkeypatch):
-    def later_hook(supplement):
+@pytest.fixture
+def later_approval_receiver():
+    """Connect a receiver of ``supplement_approved`` after the documents' freezer for one test."""
+
+    def connect(receiver):
+        signals.supplement_approved.connect(receiver, sender=Supplement, weak=False, dispatch_uid="test.later")
+
+    yield connect
+    signals.supplement_approved.disconnect(sender=Supplement, dispatch_uid="test.later")
+
+
+def test_a_later_approval_hook_that_fails_rolls_back_and_deletes_the_written_files(
+    draft, settings, later_approval_receiver
+):
+    def later_hook(sender, *, supplement, actor, **kwargs):
         assert len(stored_files(settings)) == 3  # the freezer ran and wrote its files
         raise RuntimeError("a later hook refused")
 
-    monkeypatch.setattr(offering_services, "on_approve", [*offering_services.on_approve, later_hook])
+    later_approval_receiver(later_hook)
     with pytest.raises(RuntimeError, match="later hook"):
-        offering_services.approve_supplement(supplement=draft)
+        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.DRAFT
     assert not SupplementRendition.objects.exists()
@@ -145,27 +164,27 @@ def test_rendering_the_same_supplement_again_is_byte_identical(draft):
 
 def test_a_supplement_that_arrives_filed_is_frozen_on_first_use_and_only_once(filed, monkeypatch):
     assert not filed.renditions.exists()
-    renditions = services.ensure_frozen(supplement=filed)
+    renditions = services.ensure_frozen(actor=TEST_ACTOR, supplement=filed)
     assert set(renditions) == {"pdf", "html", "txt"}
-    data = selectors.frozen_bytes(supplement=filed, format="pdf")
+    data = frozen_bytes(supplement=filed, format="pdf")
 
     def no_render(**kwargs):
         raise AssertionError("a frozen supplement must not render again")
 
     monkeypatch.setattr(rendering, "render_all", no_render)
-    assert services.ensure_frozen(supplement=filed)["pdf"].sha256 == hashlib.sha256(data).hexdigest()
+    assert services.ensure_frozen(actor=TEST_ACTOR, supplement=filed)["pdf"].sha256 == hashlib.sha256(data).hexdigest()
     with pytest.raises(Exception, match="filed"):
-        services.freeze_supplement(supplement=filed)
+        services.freeze_supplement(actor=TEST_ACTOR, supplement=filed)
 
 
 def test_stored_bytes_that_no_longer_match_their_hash_are_refused(draft, settings):
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     rendition = selectors.frozen_rendition(supplement=draft, format="txt")
     Path(settings.MEDIA_ROOT, rendition.file.name).write_bytes(b"tampered")
-    with pytest.raises(selectors.RenditionIntegrityError):
+    with pytest.raises(StoredFileIntegrityError):
         selectors.rendition_bytes(rendition=rendition)
-    with pytest.raises(selectors.RenditionIntegrityError):
-        selectors.frozen_bytes(supplement=draft, format="txt")
+    with pytest.raises(StoredFileIntegrityError):
+        frozen_bytes(supplement=draft, format="txt")
 
 
 # -- views -----------------------------------------------------------------------------------------------------
@@ -203,10 +222,10 @@ def test_preview_and_download_are_for_staff_only(client, draft):
 def test_download_serves_the_frozen_bytes_and_refuses_drafts(staff_client, draft):
     url = reverse("documents:download", kwargs={"supplement_id": draft.pk, "format": "txt"})
     assert staff_client.get(url).status_code == 404
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     response = staff_client.get(url)
     assert response.status_code == 200
-    assert response.content == selectors.frozen_bytes(supplement=draft, format="txt")
+    assert response.content == frozen_bytes(supplement=draft, format="txt")
     assert response["ETag"] == f'"{hashlib.sha256(response.content).hexdigest()}"'
     assert "attachment" in response["Content-Disposition"]
     assert staff_client.get(url, headers={"if-none-match": response["ETag"]}).status_code == 304
@@ -228,7 +247,7 @@ def test_the_command_renders_a_draft_to_a_file(draft, tmp_path):
 
 def test_the_command_prints_the_stored_bytes_of_a_filed_supplement(filed, capsysbinary):
     call_command("render_supplement", "333-105026", "--date", "2003-07-16", "--format", "html")
-    assert capsysbinary.readouterr().out == selectors.frozen_bytes(supplement=filed, format="html")
+    assert capsysbinary.readouterr().out == frozen_bytes(supplement=filed, format="html")
 
 
 def test_the_command_names_what_it_could_not_find(db):
@@ -241,16 +260,16 @@ def test_the_command_names_what_it_could_not_find(db):
 def test_returning_an_approved_supplement_to_draft_discards_its_frozen_documents(
     draft, settings, django_capture_on_commit_callbacks
 ):
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     assert len(stored_files(settings)) == 3
     with django_capture_on_commit_callbacks(execute=True):
-        offering_services.return_supplement_to_draft(supplement=draft)
+        offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
     assert not SupplementRendition.objects.filter(supplement=draft).exists()
     assert stored_files(settings) == []
     # Back in draft it can be edited, re-approved (frozen again) or deleted.
-    offering_services.update_supplement(supplement=draft, summary="Corrected before filing.")
-    offering_services.approve_supplement(supplement=draft)
+    offering_services.update_supplement(actor=TEST_ACTOR, supplement=draft, summary="Corrected before filing.")
+    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
     assert draft.renditions.count() == 3
-    offering_services.return_supplement_to_draft(supplement=draft)
-    offering_services.delete_supplement(supplement=draft)
+    offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
+    offering_services.delete_supplement(actor=TEST_ACTOR, supplement=draft)
     assert not Supplement.objects.filter(pk=draft.pk).exists()

@@ -8,6 +8,7 @@ from compliance import selectors
 from compliance.report import check_report
 from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
 from offerings.domain.findings import Severity
+from offerings.selectors.records import edgar_today, registrations_by_file_number
 
 
 def _date(value: str) -> datetime.date:
@@ -38,10 +39,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, file_numbers: list[str], as_of: str | None, format: str, **options):
-        day = _date(as_of) if as_of else selectors.edgar_today()
+        day = _date(as_of) if as_of else edgar_today()
         registrations = None
         if file_numbers:
-            registrations, missing = selectors.registrations_by_file_number(file_numbers)
+            registrations, missing = registrations_by_file_number(file_numbers=file_numbers)
             if missing:
                 raise CommandError(f"No registration statement with file number {', '.join(missing)}.", returncode=2)
         results = selectors.all_findings(as_of=day, registrations=registrations)

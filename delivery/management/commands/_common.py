@@ -2,10 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from offerings.models import RegistrationStatement
+from offerings.selectors.records import registration_by_file_number
 
 
 def registration_or_error(file_number: str) -> RegistrationStatement:
-    registration = RegistrationStatement.objects.select_related("issuer").filter(file_number=file_number).first()
+    registration = registration_by_file_number(file_number=file_number)
     if registration is None:
         raise CommandError(f"No registration statement with file number {file_number}.")
     return registration

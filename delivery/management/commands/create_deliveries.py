@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery import selectors, services
+from delivery import selectors
+from delivery.services import links as delivery_links
+from offerings.actors import SystemActor
 
 from ._common import registration_or_error
 
@@ -22,7 +24,9 @@ class Command(BaseCommand):
         version = selectors.current_package(registration=registration)
         if version is None:
             raise CommandError(f"No package has been published for {file_number}; run publish_package first.")
-        links = services.create_deliveries(package_version=version, send=send)
+        links = delivery_links.create_deliveries(
+            actor=SystemActor("create_deliveries"), package_version=version, send=send
+        )
         for link in links:
             delivery = link.delivery
             url = link.url or ("emailed" if send else "")

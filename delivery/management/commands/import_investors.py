@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from delivery import services
+from offerings.actors import SystemActor
+from offerings.services.investors import import_investors
 
 from ._common import error_text, registration_or_error
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"Cannot read {csv_file}: {error.strerror}.") from None
         try:
-            investors = services.import_investors(registration=registration, data=data)
+            investors = import_investors(actor=SystemActor("import_investors"), registration=registration, data=data)
         except ValidationError as error:
             raise CommandError(f"Nothing imported from {csv_file}:\n{error_text(error)}") from None
         self.stdout.write(f"Imported {len(investors)} investors into {file_number}.")

@@ -4,7 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from delivery import selectors, services
+from delivery import selectors
+from delivery.services import packages
+from offerings.actors import SystemActor
+from offerings.selectors.records import current_prospectus
 
 from ._common import error_text, registration_or_error
 
@@ -28,6 +31,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file_number, prospectus, report, **options):
         registration = registration_or_error(file_number)
+        actor = SystemActor("publish_package")
         reports = {}
         for item in report:
             key, sep, path = item.partition("=")
@@ -41,15 +45,17 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if prospectus is not None:
-                    current = registration.prospectuses.order_by("-dated_on").first()
+                    current = current_prospectus(registration=registration)
                     if current is None:
                         raise CommandError(f"{registration} has no prospectus record to attach the file to.")
-                    services.attach_prospectus_document(
-                        prospectus=current, name=prospectus.name, data=_read(prospectus, "--prospectus")
+                    packages.attach_prospectus_document(
+                        actor=actor, prospectus=current, name=prospectus.name, data=_read(prospectus, "--prospectus")
                     )
                 for key, (found, path) in reports.items():
-                    services.attach_report_document(report=found, name=path.name, data=_read(path, f"--report {key}"))
-                version = services.publish_package(registration=registration)
+                    packages.attach_report_document(
+                        actor=actor, report=found, name=path.name, data=_read(path, f"--report {key}")
+                    )
+                version = packages.publish_package(actor=actor, registration=registration)
         except ValidationError as error:
             raise CommandError(f"Not published:\n{error_text(error)}") from None
         self.stdout.write(f"Published package v{version.number} for {registration.file_number}")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents import rendering, selectors, services
 from documents.models import RenditionFormat
+from offerings.actors import SystemActor
 from offerings.models import Supplement
 
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(f"More than one supplement {which} under Registration No. {file_number}; use --number.")
         supplement = found[0]
         if supplement.is_frozen:
-            rendition = services.ensure_frozen(supplement=supplement)[format]
+            rendition = services.ensure_frozen(actor=SystemActor("render_supplement"), supplement=supplement)[format]
             data = selectors.rendition_bytes(rendition=rendition)
         else:
             data = rendering.render(supplement=supplement, format=format)

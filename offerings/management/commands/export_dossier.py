@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from offerings.dossier.exporter import dumps, export_registration
-from offerings.selectors import registration_by_file_number
+from offerings.selectors.records import registration_by_file_number
 
 
 class Command(BaseCommand):

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from offerings.actors import SystemActor
 from offerings.dossier.importer import import_dossier_bytes
 from offerings.dossier.schema import DossierError
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"{path}: $: cannot read the file: {exc.strerror}") from None
         try:
-            result = import_dossier_bytes(raw=raw, max_bytes=settings.DOSSIER_MAX_BYTES)
+            result = import_dossier_bytes(
+                actor=SystemActor("import_dossier"), raw=raw, max_bytes=settings.DOSSIER_MAX_BYTES
+            )
         except DossierError as exc:
             for problem in exc.problems:
                 self.stderr.write(f"{path}: {problem}")

@@ -3,16 +3,11 @@
 import datetime
 
 from offerings.domain.calendar import BusinessCalendar
-from offerings.domain.currency import (
-    ProspectusFacts,
-    RegistrationFacts,
-    ReportFacts,
-    SupplementFacts,
-    incorporation_gaps,
-    section_10a3,
-    supplement_filing_findings,
-)
+from offerings.domain.facts import ProspectusFacts, RegistrationFacts, ReportFacts, SupplementFacts
 from offerings.domain.findings import Severity
+from offerings.domain.incorporation import incorporation_gaps
+from offerings.domain.rule_424b import supplement_filing_findings
+from offerings.domain.section_10a3 import section_10a3
 
 D = datetime.date
 CALENDAR = BusinessCalendar.standard()

@@ -1,7 +1,7 @@
-"""Filing deadlines: Rule 424(b) prospectus filings and Exchange Act periodic reports (with Rule 12b-25).
+"""Exchange Act periodic report deadlines: 10-K and 10-Q by filer category, Rule 0-3 and Rule 12b-25.
 
 The day counts marked "verify" in docs/reference/sec-rules.md are data here (the ``*_DEFAULT`` tables);
-``compliance.selectors`` passes counsel's overrides from settings.
+``compliance.conf`` passes counsel's overrides from settings.
 """
 
 import datetime
@@ -10,33 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from .calendar import ONE_DAY, BusinessCalendar, add_months
+from .dates import long_date
 from .findings import Finding, Severity
-
-# Rule 424(b): business days after first use (the earlier of pricing or first use for (b)(1)) by paragraph.
-# (b)(8) is the late filing itself: "as soon as practicable after the failure is discovered".
-RULE_424B_BUSINESS_DAYS_DEFAULT: Mapping[str, int] = {
-    "424(b)(1)": 2,
-    "424(b)(2)": 2,
-    "424(b)(3)": 5,
-    "424(b)(4)": 2,
-    "424(b)(5)": 2,
-    "424(b)(7)": 2,
-}
-RULE_424B_LATE = "424(b)(8)"
-
-
-def rule_424b_due_on(
-    *,
-    rule: str,
-    first_used_on: datetime.date,
-    calendar: BusinessCalendar,
-    business_days: Mapping[str, int] = RULE_424B_BUSINESS_DAYS_DEFAULT,
-) -> datetime.date | None:
-    """Rule 424(b)(3): no later than the fifth business day after first use; (b)(1), (b)(2), (b)(4), (b)(5),
-    (b)(7): the second. None for (b)(8), which has no fixed day."""
-    if rule not in business_days:
-        return None
-    return calendar.add_business_days(first_used_on, business_days[rule])
 
 
 class ReportKind(StrEnum):
@@ -261,10 +236,6 @@ def next_unreported_period(
     raise AssertionError("a due date within two years always exists")  # pragma: no cover
 
 
-def _long(day: datetime.date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 def periodic_report_finding(
     *,
     issuer_id: int,
@@ -302,23 +273,27 @@ def periodic_report_finding(
     if due.prescribed_due_on != due.unextended_due_on:
         closed = calendar.closed_because(due.prescribed_due_on)
         basis += (
-            f", {_long(due.prescribed_due_on)} being a {closed}"
+            f", {long_date(due.prescribed_due_on)} being a {closed}"
             if closed in ("Saturday", "Sunday")
-            else (f", {_long(due.prescribed_due_on)} being {closed}")
+            else (f", {long_date(due.prescribed_due_on)} being {closed}")
         )
         basis += ", moved to the next business day"
     if due.notice is not None and due.notice_timely:
-        basis += f", extended under Rule 12b-25 by the NT filing of {_long(due.notice.filed_on)}"
+        basis += f", extended under Rule 12b-25 by the NT filing of {long_date(due.notice.filed_on)}"
     elif due.notice is not None:
-        basis += f"; the NT filing of {_long(due.notice.filed_on)} came too late to extend it under Rule 12b-25"
+        basis += f"; the NT filing of {long_date(due.notice.filed_on)} came too late to extend it under Rule 12b-25"
     left = calendar.business_days_between(as_of, due.due_on)
     if as_of > due.due_on:
         severity = Severity.ERROR
-        message = f"{what} ended {_long(period.period_end)} was due {_long(due.due_on)} ({basis}) and is not on record."
+        message = (
+            f"{what} ended {long_date(period.period_end)} was due {long_date(due.due_on)} ({basis}) and is not on "
+            f"record."
+        )
     else:
         severity = Severity.WARNING if left <= warn_business_days else Severity.INFO
         message = (
-            f"{what} ended {_long(period.period_end)} is due {_long(due.due_on)} ({basis}); {left} business days left."
+            f"{what} ended {long_date(period.period_end)} is due {long_date(due.due_on)} ({basis}); {left} business "
+            f"days left."
         )
     return Finding(
         code="PERIODIC_REPORT_DUE",

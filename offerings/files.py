@@ -1,0 +1,55 @@
+"""Stored files checked against their recorded SHA-256: the one place that hashes what storage hands back.
+
+Frozen renditions and delivered package documents are content the portal vouches for; every read that
+serves or reuses them goes through here, reading in chunks so a large file never sits whole in memory
+just to be hashed.
+"""
+
+import hashlib
+from typing import BinaryIO
+
+from django.core.files.storage import Storage
+
+CHUNK_BYTES = 1 << 20
+
+
+class StoredFileIntegrityError(Exception):
+    """The stored bytes no longer hash to the recorded SHA-256 (or have another size)."""
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _hash_stream(handle: BinaryIO) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: handle.read(CHUNK_BYTES), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def open_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> BinaryIO:
+    """Open a stored file positioned at its start, after checking it against its SHA-256 (and size).
+
+    Raises ``StoredFileIntegrityError`` (closing the file) when the bytes differ from the record.
+    """
+    handle = storage.open(name, "rb")
+    try:
+        digest, actual = _hash_stream(handle)
+        if digest != sha256 or (size is not None and actual != size):
+            raise StoredFileIntegrityError(f"{name}: the stored file does not match its recorded SHA-256 and size.")
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def read_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> bytes:
+    """The whole stored file, checked against its SHA-256 (and size) before it is returned."""
+    with storage.open(name, "rb") as handle:
+        data = handle.read()
+    if sha256_hex(data) != sha256 or (size is not None and len(data) != size):
+        raise StoredFileIntegrityError(f"{name}: the stored file does not match its recorded SHA-256 and size.")
+    return data

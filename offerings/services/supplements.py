@@ -1,0 +1,139 @@
+"""A supplement's life: draft -> in review -> approved -> filed, each step by an actor.
+
+Review and approved may go back to draft for changes (approved only while no investor holds its documents).
+Apps above the records take part through ``offerings.signals``: documents renders and freezes the renditions
+on approval and discards them on return to draft; delivery refuses a return once a package holds them.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .. import signals
+from ..actors import Actor
+from ..models import FiledRecordError, Supplement, SupplementStatus
+
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    SupplementStatus.DRAFT: frozenset({SupplementStatus.REVIEW, SupplementStatus.APPROVED}),
+    SupplementStatus.REVIEW: frozenset({SupplementStatus.DRAFT, SupplementStatus.APPROVED}),
+    SupplementStatus.APPROVED: frozenset({SupplementStatus.DRAFT, SupplementStatus.FILED}),
+    SupplementStatus.FILED: frozenset(),
+}
+
+
+def _check_transition(supplement: Supplement, to_status: str) -> None:
+    if supplement.status == SupplementStatus.FILED:
+        raise FiledRecordError(f"{supplement} is filed; its status cannot change.")
+    if to_status not in ALLOWED_TRANSITIONS[supplement.status]:
+        raise ValidationError(
+            {
+                "status": f"A supplement cannot go from {supplement.get_status_display().lower()} "
+                f"to {SupplementStatus(to_status).label.lower()}."
+            }
+        )
+
+
+def _locked(supplement: Supplement) -> Supplement:
+    return Supplement.objects.select_for_update().get(pk=supplement.pk)
+
+
+@transaction.atomic
+def save_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
+    """Create a draft or save staff's changes to one; approved and filed supplements refuse (return to draft)."""
+    if supplement.pk is not None and _locked(supplement).is_frozen:
+        stored = Supplement.objects.get(pk=supplement.pk)
+        raise FiledRecordError(f"{stored} is {stored.get_status_display().lower()}; return it to draft before editing.")
+    supplement.full_clean()
+    supplement.save()
+    return supplement
+
+
+@transaction.atomic
+def update_supplement(*, actor: Actor, supplement: Supplement, **fields) -> Supplement:
+    """Change fields of a draft (or one in review) by name."""
+    supplement = _locked(supplement)
+    for name, value in fields.items():
+        setattr(supplement, name, value)
+    return save_supplement(actor=actor, supplement=supplement)
+
+
+@transaction.atomic
+def delete_supplement(*, actor: Actor, supplement: Supplement) -> None:
+    if supplement.is_filed:
+        raise FiledRecordError(f"{supplement} is filed; a filed supplement cannot be deleted.")
+    supplement.delete()
+
+
+@transaction.atomic
+def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Supplement:
+    supplement = _locked(supplement)
+    _check_transition(supplement, SupplementStatus.REVIEW)
+    supplement.full_clean()
+    supplement.status = SupplementStatus.REVIEW
+    supplement.save(update_fields=["status", "updated_at"])
+    return supplement
+
+
+@transaction.atomic
+def return_supplement_to_draft(*, actor: Actor, supplement: Supplement) -> Supplement:
+    """Back to draft for changes; receivers of ``supplement_return_to_draft_requested`` may refuse."""
+    supplement = _locked(supplement)
+    _check_transition(supplement, SupplementStatus.DRAFT)
+    signals.supplement_return_to_draft_requested.send(Supplement, supplement=supplement, actor=actor)
+    supplement.status = SupplementStatus.DRAFT
+    supplement.save(update_fields=["status", "updated_at"])
+    signals.supplement_returned_to_draft.send(Supplement, supplement=supplement, actor=actor)
+    return supplement
+
+
+@transaction.atomic
+def approve_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
+    """Approval freezes the content; ``supplement_approved`` receivers render and store the documents, and a
+    failure there (``signals.SignalActionError``) rolls the approval back."""
+    supplement = _locked(supplement)
+    _check_transition(supplement, SupplementStatus.APPROVED)
+    supplement.full_clean()
+    supplement.status = SupplementStatus.APPROVED
+    supplement.save(update_fields=["status", "updated_at"])
+    signals.supplement_approved.send(Supplement, supplement=supplement, actor=actor)
+    return supplement
+
+
+def _set_filing(supplement: Supplement, *, filed_on: datetime.date | None, accession_number: str | None) -> None:
+    supplement.filed_on = filed_on
+    supplement.accession_number = accession_number or None
+    if supplement.filed_on is None:
+        raise ValidationError({"filed_on": "Enter the EDGAR filing date."})
+    supplement.full_clean()
+    supplement.status = SupplementStatus.FILED
+    supplement.save()
+
+
+@transaction.atomic
+def file_supplement(
+    *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str
+) -> Supplement:
+    """Record the EDGAR filing of an approved supplement; from here on it is never edited or deleted."""
+    supplement = _locked(supplement)
+    _check_transition(supplement, SupplementStatus.FILED)
+    if not accession_number:
+        raise ValidationError({"accession_number": "Enter the EDGAR accession number of the filing."})
+    _set_filing(supplement, filed_on=filed_on, accession_number=accession_number)
+    return supplement
+
+
+@transaction.atomic
+def record_filed_supplement(
+    *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str | None
+) -> Supplement:
+    """Record a supplement filed outside the portal's workflow (an imported dossier's history) as filed.
+
+    Its documents are rendered from the records on first use, as for any filed supplement.
+    """
+    if supplement.pk is not None:
+        supplement = _locked(supplement)
+        if supplement.is_filed:
+            raise FiledRecordError(f"{supplement} is filed already.")
+    _set_filing(supplement, filed_on=filed_on, accession_number=accession_number)
+    return supplement
