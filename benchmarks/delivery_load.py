@@ -80,26 +80,29 @@ def sample_pdf(pages: int) -> bytes:
 
 
 def publish_bestnet():
-    from delivery import services
+    from delivery.services import packages
+    from offerings.actors import SystemActor
     from offerings.dossier.importer import import_dossier_bytes
 
+    actor = SystemActor("delivery_load")
     registration = import_dossier_bytes(
-        raw=(ROOT / "offerings/dossier/examples/bestnet-333-105026.json").read_bytes()
+        actor=actor, raw=(ROOT / "offerings/dossier/examples/bestnet-333-105026.json").read_bytes()
     ).registration
-    services.attach_prospectus_document(
-        prospectus=registration.prospectuses.get(), name="prospectus.pdf", data=sample_pdf(40)
+    packages.attach_prospectus_document(
+        actor=actor, prospectus=registration.prospectuses.get(), name="prospectus.pdf", data=sample_pdf(40)
     )
     for report in registration.issuer.periodic_reports.all():
-        services.attach_report_document(report=report, name=f"{report.key}.pdf", data=sample_pdf(20))
-    return services.publish_package(registration=registration)
+        packages.attach_report_document(actor=actor, report=report, name=f"{report.key}.pdf", data=sample_pdf(20))
+    return packages.publish_package(actor=actor, registration=registration)
 
 
 def bench_publish(version, investors: int) -> list[tuple[str, str]]:
     from django.db import connection
     from django_tasks_db.models import DBTaskResult
 
-    from delivery import services
     from delivery.models import Delivery
+    from delivery.services.links import create_deliveries
+    from offerings.actors import SystemActor
     from offerings.models import Investor
 
     Investor.objects.bulk_create(
@@ -116,7 +119,7 @@ def bench_publish(version, investors: int) -> list[tuple[str, str]]:
     )
     tasks_before = DBTaskResult.objects.count()
     started = time.perf_counter()
-    links = services.create_deliveries(package_version=version, send=True)
+    links = create_deliveries(actor=SystemActor("delivery_load"), package_version=version, send=True)
     elapsed = time.perf_counter() - started
     queued = DBTaskResult.objects.count() - tasks_before
     rows = [
