@@ -84,6 +84,11 @@ class Issuer(models.Model):
     principal_market = models.CharField(
         max_length=120, blank=True, default="", help_text="Where the common stock trades, e.g. OTC Bulletin Board."
     )
+    foreign_private_issuer = models.BooleanField(
+        default=False,
+        help_text="Files annual reports on Form 20-F and current reports on Form 6-K instead of 10-K, 10-Q and 8-K "
+        "(Exchange Act Rule 3b-4). Sets which periodic deadlines apply.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -100,9 +105,12 @@ class Issuer(models.Model):
 
 class SecurityKind(models.TextChoices):
     COMMON = "common", "Common stock"
+    ORDINARY = "ordinary", "Ordinary shares"
+    ADS = "ads", "American depositary shares"
     PREFERRED = "preferred", "Preferred stock"
     WARRANT = "warrant", "Warrant"
     UNIT = "unit", "Unit"
+    NOTE = "note", "Convertible note or debenture"
     DEBT = "debt", "Debt"
     RIGHT = "right", "Right"
     OTHER = "other", "Other"
@@ -135,6 +143,34 @@ class Security(models.Model):
     )
     term = models.CharField(max_length=100, blank=True, default="", help_text='As stated, e.g. "3 years".')
     expires_on = models.DateField(null=True, blank=True)
+    conversion_rate_per_1000 = decimal_field(
+        verbose_name="conversion rate per $1,000",
+        help_text="Notes and debentures: underlying shares per $1,000 of principal, e.g. 2,500 (a $0.40 conversion "
+        "price). Registered shares derive from it: principal x rate / 1,000.",
+    )
+    conversion_price = decimal_field(
+        help_text="Principal (or stated value) converted into each underlying share, where the terms state a price "
+        "rather than a rate; no cash is paid on such a conversion.",
+    )
+    principal_amount = decimal_field(
+        places=2, help_text="Notes and debentures: the aggregate principal amount issued, in dollars."
+    )
+    interest_rate = decimal_field(places=4, help_text="Notes and debentures: annual interest, in percent, e.g. 8.")
+    maturity_on = models.DateField(null=True, blank=True, help_text="Notes and debentures: the maturity date.")
+    stated_value = decimal_field(help_text="Preferred stock: the stated (liquidation) value per share, in dollars.")
+    placement_agent = models.BooleanField(
+        default=False, help_text="Warrants issued to the placement agent (and its designees) as compensation."
+    )
+    trading_symbol = models.CharField(
+        max_length=10,
+        blank=True,
+        default="",
+        validators=[validators.validate_trading_symbol],
+        help_text="Ticker symbol where the security trades, e.g. BNTC; blank if it does not trade.",
+    )
+    market = models.CharField(
+        max_length=120, blank=True, default="", help_text="Where it trades, e.g. The Nasdaq Capital Market."
+    )
 
     class Meta:
         ordering = ["issuer", "id"]
@@ -142,11 +178,18 @@ class Security(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issuer", "key"], name="security_unique_key_per_issuer"),
             models.CheckConstraint(
-                condition=Q(converts_into__isnull=True, shares_per_security__isnull=True)
-                | Q(converts_into__isnull=False, shares_per_security__isnull=False),
+                condition=Q(
+                    converts_into__isnull=True,
+                    shares_per_security__isnull=True,
+                    conversion_rate_per_1000__isnull=True,
+                    conversion_price__isnull=True,
+                )
+                | Q(converts_into__isnull=False, shares_per_security__isnull=False)
+                | Q(converts_into__isnull=False, conversion_rate_per_1000__isnull=False)
+                | Q(converts_into__isnull=False, conversion_price__isnull=False),
                 name="security_conversion_terms_complete",
-                violation_error_message="A security that converts needs both the underlying security "
-                "and the shares per security.",
+                violation_error_message="A security that converts needs the underlying security and its terms: "
+                "shares per security, or (for notes) a conversion rate per $1,000 or a conversion price.",
             ),
         ]
 
@@ -154,10 +197,14 @@ class Security(models.Model):
         return f"{self.title} ({self.issuer})"
 
     def clean(self) -> None:
-        if self.converts_into_id and self.shares_per_security is None:
-            raise ValidationError({"shares_per_security": "Required when the security converts."})
-        if self.shares_per_security is not None and not self.converts_into_id:
-            raise ValidationError({"converts_into": "Required when shares per security is given."})
+        terms = (self.shares_per_security, self.conversion_rate_per_1000, self.conversion_price)
+        if self.converts_into_id and all(t is None for t in terms):
+            raise ValidationError(
+                {"shares_per_security": "Required when the security converts (or, for notes, a conversion rate "
+                "per $1,000 or a conversion price)."}
+            )
+        if any(t is not None for t in terms) and not self.converts_into_id:
+            raise ValidationError({"converts_into": "Required when conversion terms are given."})
         if self.converts_into_id and self.issuer_id and self.converts_into.issuer_id != self.issuer_id:
             raise ValidationError({"converts_into": "Must be a security of the same issuer."})
 
@@ -318,7 +365,11 @@ class RegisteredAmount(models.Model):
         RegistrationStatement, on_delete=models.PROTECT, related_name="registered_amounts"
     )
     security = models.ForeignKey(Security, on_delete=models.PROTECT, related_name="registered_amounts")
-    amount = count_field(help_text="Number of securities registered for resale.")
+    amount = count_field(
+        null=True,
+        help_text="Number of securities registered for resale; blank where the filing does not state a total "
+        "(state what is known in the parts).",
+    )
 
     class Meta:
         ordering = ["registration_statement", "id"]
@@ -329,7 +380,8 @@ class RegisteredAmount(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.security.title}"
+        amount = f"{self.amount:,}" if self.amount is not None else "An unstated number of"
+        return f"{amount} {self.security.title}"
 
 
 class ComponentSource(models.TextChoices):
@@ -354,13 +406,19 @@ class RegisteredComponent(models.Model):
     from_offering = models.ForeignKey(
         Offering, on_delete=models.PROTECT, null=True, blank=True, related_name="registered_components"
     )
-    amount = count_field(help_text="Shares in this part of the registered amount.")
+    amount = count_field(null=True, help_text="Shares in this part of the registered amount; blank if not stated.")
+    principal_amount = decimal_field(
+        places=2,
+        help_text="For shares issuable on conversion of notes: the principal they derive from (shares = principal "
+        "x conversion rate / 1,000).",
+    )
 
     class Meta:
         ordering = ["registered_amount", "id"]
 
     def __str__(self) -> str:
-        return f"{self.amount:,} {self.get_source_display().lower()}"
+        amount = f"{self.amount:,}" if self.amount is not None else "an unstated number"
+        return f"{amount} {self.get_source_display().lower()}"
 
 
 class Prospectus(models.Model):
@@ -382,6 +440,13 @@ class Prospectus(models.Model):
     )
     document = models.FileField(
         upload_to="prospectuses/", blank=True, help_text="The prospectus as filed (PDF, HTML or text)."
+    )
+    also_covers = models.ManyToManyField(
+        "RegistrationStatement",
+        blank=True,
+        related_name="combined_prospectuses",
+        help_text="Rule 429: earlier registration statements this combined prospectus also relates to; their file "
+        "numbers appear on the cover too.",
     )
 
     class Meta:
@@ -411,6 +476,8 @@ class ReportForm(models.TextChoices):
     F10KSBA = "10-KSB/A", "10-KSB/A"
     F10QSBA = "10-QSB/A", "10-QSB/A"
     F8KA = "8-K/A", "8-K/A"
+    F20FA = "20-F/A", "20-F/A"
+    F6KA = "6-K/A", "6-K/A"
 
 
 class PeriodicReport(models.Model):
@@ -482,7 +549,9 @@ class SupplementPurpose(models.TextChoices):
     INCORPORATION_UPDATE = "incorporation_update", "Incorporation-by-reference update"
     SELLING_STOCKHOLDER_UPDATE = "selling_stockholder_update", "Selling stockholder update"
     PERIODIC_REPORT_ATTACHED = "periodic_report_attached", "Periodic report attached"
-    TERMS_UPDATE = "terms_update", "Terms update"
+    TERMS_UPDATE = "terms_update", "Terms change (repricing, extension, reset)"
+    EVENT = "event", "Event (exercise, conversion, redemption, transfer, financing)"
+    FINANCIAL_STATEMENTS = "financial_statements", "Financial statements printed in the supplement"
     OTHER = "other", "Other (general update)"
 
 
@@ -513,10 +582,23 @@ class SupplementQuerySet(models.QuerySet):
 
 class Supplement(models.Model):
     prospectus = models.ForeignKey(Prospectus, on_delete=models.PROTECT, related_name="supplements")
+    key = models.SlugField(
+        max_length=64,
+        blank=True,
+        default="",
+        help_text="Short name that tells this supplement apart from others of the same prospectus, e.g. "
+        "supplement_3; dossiers refer to it. Blank for one drafted in the portal until it is exported.",
+    )
     number = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Supplement No., if numbered."
     )
-    dated_on = models.DateField("date", help_text="The date on the supplement's date line.")
+    dated_on = models.DateField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="The date on the supplement's date line; blank only for an earlier supplement whose date is not "
+        "known (known, say, only by its accession number).",
+    )
     rule = models.CharField(
         max_length=10,
         choices=SupplementRule.choices,
@@ -563,16 +645,15 @@ class Supplement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["prospectus", "number"], name="supplement_unique_number_per_prospectus"),
             models.UniqueConstraint(fields=["accession_number"], name="supplement_unique_accession"),
-            models.CheckConstraint(
-                condition=~Q(status="filed") | Q(filed_on__isnull=False),
-                name="supplement_filed_has_filing_date",
-                violation_error_message="A filed supplement needs its filing date.",
+            models.UniqueConstraint(
+                fields=["prospectus", "key"], condition=~Q(key=""), name="supplement_unique_key_per_prospectus"
             ),
         ]
 
     def __str__(self) -> str:
         label = f"Supplement No. {self.number}" if self.number else "Prospectus supplement"
-        return f"{label} dated {long_date(self.dated_on)} ({self.prospectus.registration_statement.file_number})"
+        dated = f"dated {long_date(self.dated_on)}" if self.dated_on else "of unknown date"
+        return f"{label} {dated} ({self.prospectus.registration_statement.file_number})"
 
     def save(self, *args, **kwargs) -> None:
         if self._stored_status() == SupplementStatus.FILED:
@@ -615,11 +696,19 @@ class SupplementPart(models.Model):
         self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
 
+    def owning_supplement_id(self) -> int | None:
+        """The supplement whose content this row is (None for a row that belongs to no supplement)."""
+        return self.supplement_id
+
     def _refuse_if_frozen(self) -> None:
-        status = Supplement.objects.filter(pk=self.supplement_id).values_list("status", flat=True).first()
+        supplement_id = self.owning_supplement_id()
+        if supplement_id is None:
+            return
+        status = Supplement.objects.filter(pk=supplement_id).values_list("status", flat=True).first()
         if status in (SupplementStatus.APPROVED, SupplementStatus.FILED):
             raise FiledRecordError(
-                f"{self.supplement} is {SupplementStatus(status).label.lower()}; its content is frozen. "
+                f"{Supplement.objects.get(pk=supplement_id)} is {SupplementStatus(status).label.lower()}; its "
+                "content is frozen. "
                 "Return it to draft to change it (a filed supplement never changes)."
             )
 
@@ -652,10 +741,28 @@ class SupplementEnclosure(SupplementPart):
         return self.report.describe()
 
 
+class SupplementPartKind(models.TextChoices):
+    """The parts of a supplement's body; staff's own paragraphs attach to one of them."""
+
+    GENERAL = "general", "General update"
+    INCORPORATION = "incorporation", "Documents incorporated by reference"
+    ATTACHED_REPORT = "attached_report", "Periodic report attached"
+    HOLDERS = "holders", "Selling holder table"
+    TERMS = "terms", "Terms change"
+    EVENTS = "events", "Events"
+    FINANCIAL_STATEMENTS = "financial_statements", "Financial statements"
+
+
 class SupplementSection(SupplementPart):
-    """Free text that staff write for a general update or add to any supplement body."""
+    """Free text that staff write for a general update or add to any part of a supplement body."""
 
     supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="sections")
+    part = models.CharField(
+        max_length=30,
+        choices=SupplementPartKind.choices,
+        default=SupplementPartKind.GENERAL,
+        help_text="The part of the supplement these paragraphs belong to (prescribed legends stay generated).",
+    )
     heading = models.CharField(max_length=200, blank=True, default="")
     body = models.TextField(max_length=20000, help_text="Plain text; blank lines separate paragraphs.")
     position = models.PositiveIntegerField(default=0, help_text="Order in the document; lower comes first.")
@@ -665,6 +772,267 @@ class SupplementSection(SupplementPart):
 
     def __str__(self) -> str:
         return self.heading or self.body[:60]
+
+
+class SupplementAttachment(SupplementPart):
+    """A periodic report that is the body of the supplement (an issuer that cannot incorporate forward files its
+    10-Q, 10-K, 20-F, 6-K or 8-K this way): the report's content is part of the supplement."""
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="attachments")
+    report = models.ForeignKey(PeriodicReport, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["supplement", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplement", "report"], name="attachment_unique_report"),
+        ]
+
+    def __str__(self) -> str:
+        return self.report.describe()
+
+
+class HolderTableMode(models.TextChoices):
+    RESTATE = "restate", "Restates the whole table"
+    AMEND = "amend", "Amends some rows"
+
+
+class HolderTable(SupplementPart):
+    """A selling holder table as filed (Item 507): in the prospectus, or restated or amended by a supplement."""
+
+    prospectus = models.ForeignKey(
+        Prospectus,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holder_tables",
+        help_text="The prospectus whose own table this is (leave blank for a supplement's table).",
+    )
+    supplement = models.ForeignKey(
+        Supplement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holder_tables",
+        help_text="The supplement that restates or amends the table.",
+    )
+    mode = models.CharField(max_length=10, choices=HolderTableMode.choices, default=HolderTableMode.RESTATE)
+    security = models.ForeignKey(
+        Security,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="holder_tables",
+        help_text="The class the holdings and percentages are of, e.g. the common stock.",
+    )
+    beneficial_ownership_as_of = models.DateField(
+        null=True, blank=True, help_text="The date the table states beneficial ownership as of."
+    )
+    shares_outstanding = count_field(
+        null=True, help_text="Shares of the class outstanding that the percentages are computed on."
+    )
+    shares_outstanding_as_of = models.DateField(null=True, blank=True)
+    notes_principal_outstanding = decimal_field(
+        places=2, help_text="Where holders hold notes: the principal outstanding the note percentages use."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["prospectus", "supplement", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(prospectus__isnull=False, supplement__isnull=True)
+                | Q(prospectus__isnull=True, supplement__isnull=False),
+                name="holder_table_in_prospectus_or_supplement",
+                violation_error_message="A holder table belongs to a prospectus or to a supplement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.supplement or self.prospectus
+        return f"Selling holder table ({self.get_mode_display().lower()}) of {where}"
+
+
+class RowChange(models.TextChoices):
+    LISTED = "listed", "Listed"
+    ADDED = "added", "Added by this table"
+    AMENDED = "amended", "Amended by this table"
+    REMOVED = "removed", "Removed by this table"
+
+
+class BrokerDealerStatus(models.TextChoices):
+    NONE = "", "Neither"
+    BROKER_DEALER = "broker_dealer", "Registered broker-dealer"
+    AFFILIATE = "affiliate", "Affiliate of a broker-dealer"
+
+
+class FootnoteKind(models.TextChoices):
+    NATURAL_PERSONS = "natural_persons", "Natural persons with voting or dispositive power"
+    BROKER_DEALER = "broker_dealer", "Broker-dealer affiliation"
+    SIXTY_DAY = "sixty_day", "Shares acquirable within 60 days (Rule 13d-3(d)(1))"
+    BLOCKER = "blocker", "Shares excluded by a beneficial ownership blocker"
+    OTHER = "other", "Other"
+
+
+class HolderFootnote(SupplementPart):
+    table = models.ForeignKey(HolderTable, on_delete=models.CASCADE, related_name="footnotes")
+    marker = models.CharField(max_length=6, help_text='As printed, e.g. "(1)" or "*".')
+    kind = models.CharField(max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.OTHER)
+    text = models.TextField(max_length=4000)
+
+    class Meta:
+        ordering = ["table", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "marker"], name="holder_footnote_unique_marker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.text[:60]}"
+
+    def owning_supplement_id(self) -> int | None:
+        return HolderTable.objects.filter(pk=self.table_id).values_list("supplement_id", flat=True).first()
+
+
+class HolderRow(SupplementPart):
+    table = models.ForeignKey(HolderTable, on_delete=models.CASCADE, related_name="rows")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=300)
+    change = models.CharField(max_length=10, choices=RowChange.choices, default=RowChange.LISTED)
+    owned_before = count_field(null=True, help_text="Shares beneficially owned before the offering.")
+    offered = count_field(null=True, help_text="Shares offered by this prospectus.")
+    owned_after = count_field(null=True, help_text="Shares owned after the offering, if all offered are sold.")
+    percent_after = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Percent of the class owned after the offering; blank where the table prints none.",
+    )
+    principal_owned = decimal_field(places=2, help_text="Notes: principal amount beneficially owned.")
+    principal_offered = decimal_field(places=2, help_text="Notes: principal amount whose shares are offered.")
+    percent_of_notes = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Notes: percent of the notes outstanding.",
+    )
+    natural_persons = models.CharField(
+        max_length=500, blank=True, default="", help_text="Natural persons with voting or dispositive power."
+    )
+    broker_dealer = models.CharField(max_length=15, choices=BrokerDealerStatus.choices, blank=True, default="")
+    relationship = models.TextField(
+        max_length=1000, blank=True, default="", help_text="Position, office or material relationship (3 years)."
+    )
+    footnotes = models.ManyToManyField(HolderFootnote, blank=True, related_name="rows")
+
+    class Meta:
+        ordering = ["table", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def owning_supplement_id(self) -> int | None:
+        return HolderTable.objects.filter(pk=self.table_id).values_list("supplement_id", flat=True).first()
+
+
+class TermsChangeKind(models.TextChoices):
+    REPRICING = "repricing", "Exercise or conversion price reduced for good"
+    TEMPORARY_REPRICING = "temporary_repricing", "Price reduced for a limited window"
+    EXTENSION = "extension", "Term extended"
+    ANTI_DILUTION_RESET = "anti_dilution_reset", "Price reset by anti-dilution adjustment"
+    OTHER = "other", "Other change of terms"
+
+
+class SecurityTermsChange(SupplementPart):
+    """A change of a warrant's or convertible's terms: the price history (and expiry history) of a security.
+
+    A supplement that announces the change links to it; a change recorded without a supplement is history.
+    """
+
+    security = models.ForeignKey(Security, on_delete=models.PROTECT, related_name="terms_changes")
+    supplement = models.ForeignKey(
+        Supplement, on_delete=models.PROTECT, null=True, blank=True, related_name="terms_changes"
+    )
+    kind = models.CharField(max_length=25, choices=TermsChangeKind.choices)
+    effective_on = models.DateField(null=True, blank=True, help_text="First day the new terms apply.")
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="Last day of a limited window; blank where the change is for good."
+    )
+    price_before = decimal_field(help_text="Exercise or conversion price per share before the change.")
+    price_after = decimal_field(help_text="Price per share while the change applies.")
+    expires_before = models.DateField(null=True, blank=True, help_text="Expiry before an extension.")
+    expires_after = models.DateField(null=True, blank=True, help_text="Expiry after an extension.")
+    after_window = models.TextField(
+        max_length=2000, blank=True, default="", help_text="What applies once a limited window ends."
+    )
+    description = models.TextField(max_length=4000, blank=True, default="")
+
+    class Meta:
+        ordering = ["security", "effective_on", "id"]
+        verbose_name = "change of terms"
+        verbose_name_plural = "changes of terms"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.security.title}"
+
+    def clean(self) -> None:
+        if self.effective_on and self.ends_on and self.ends_on < self.effective_on:
+            raise ValidationError({"ends_on": "The window cannot end before it starts."})
+
+
+class EventKind(models.TextChoices):
+    EXERCISE = "exercise", "Exercise"
+    CONVERSION = "conversion", "Conversion"
+    REDEMPTION = "redemption", "Redemption"
+    TRANSFER = "transfer", "Transfer to a named transferee"
+    REFINANCING = "refinancing", "Refinancing"
+    FINANCING = "financing", "Financing that adds securities"
+    OTHER = "other", "Other"
+
+
+class SupplementEvent(SupplementPart):
+    """Something that happened to the registered securities that the supplement reports."""
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="events")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=15, choices=EventKind.choices)
+    occurred_on = models.DateField(null=True, blank=True)
+    security = models.ForeignKey(
+        Security, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    holder = models.CharField(max_length=300, blank=True, default="", help_text="The holder who acted.")
+    transferee = models.CharField(max_length=300, blank=True, default="", help_text="Transfers: who received them.")
+    shares = count_field(null=True, help_text="Shares (or securities) involved.")
+    principal_amount = decimal_field(places=2, help_text="Notes: principal involved.")
+    price_per_share = decimal_field(help_text="Exercise or conversion price paid per share.")
+    proceeds = decimal_field(places=2, help_text="Cash the issuer received, as stated.")
+    description = models.TextField(max_length=4000, blank=True, default="")
+
+    class Meta:
+        ordering = ["supplement", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.holder or 'holders'})"
+
+
+class FinancialStatement(SupplementPart):
+    """Financial statements printed in the supplement itself."""
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="financial_statements")
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=300, help_text='e.g. "Condensed Consolidated Balance Sheets".')
+    period_end = models.DateField(null=True, blank=True)
+    audited = models.BooleanField(null=True, blank=True, help_text="Audited, unaudited, or not stated.")
+    body = models.TextField(max_length=200_000, blank=True, default="", help_text="The statements as text.")
+
+    class Meta:
+        ordering = ["supplement", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class SellingStockholder(models.Model):

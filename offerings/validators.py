@@ -1,4 +1,7 @@
-"""Field validators for SEC identifiers; each error message names the format expected."""
+"""Field validators for SEC identifiers; each error message names the format expected.
+
+Identifiers are ASCII: patterns say [0-9], never \\d, which would also match Arabic-Indic or full-width digits.
+"""
 
 import datetime
 
@@ -6,25 +9,26 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
 validate_registration_file_number = RegexValidator(
-    r"^333-\d{5,6}\Z",
+    r"^333-[0-9]{5,6}\Z",
     "Enter a Securities Act file number such as 333-105026 (333-, then 5 or 6 digits).",
     code="invalid_file_number",
 )
 validate_accession_number = RegexValidator(
-    r"^\d{10}-\d{2}-\d{6}\Z",
+    r"^[0-9]{10}-[0-9]{2}-[0-9]{6}\Z",
     "Enter an EDGAR accession number such as 0000950147-03-000829 (10 digits, 2 digits, 6 digits).",
     code="invalid_accession_number",
 )
-validate_cik = RegexValidator(r"^\d{1,10}\Z", "Enter the issuer's CIK: 1 to 10 digits.", code="invalid_cik")
+validate_cik = RegexValidator(r"^[0-9]{1,10}\Z", "Enter the issuer's CIK: 1 to 10 digits.", code="invalid_cik")
 validate_exchange_act_file_number = RegexValidator(
-    r"^[01]-\d{4,6}\Z",
-    "Enter an Exchange Act file number such as 0-15482 (0- or 1-, then 4 to 6 digits).",
+    r"^(?:00[01]-[0-9]{5}|[01]-[0-9]{4,6})\Z",
+    "Enter an Exchange Act file number as EDGAR writes it, 000-NNNNN or 001-NNNNN (e.g. 001-36512), or in the "
+    "older form 0-15482 (0- or 1-, then 4 to 6 digits); ASCII digits only.",
     code="invalid_exchange_act_file_number",
 )
 # Without a code: the migrations of renditions and package documents record the validator as it stands.
 validate_sha256 = RegexValidator(r"^[0-9a-f]{64}\Z", "Enter the SHA-256 as 64 lower-case hexadecimal digits.")
 validate_year_month = RegexValidator(
-    r"^\d{4}-(0[1-9]|1[0-2])\Z", "Enter a month as YYYY-MM, e.g. 2003-03.", code="invalid_year_month"
+    r"^[0-9]{4}-(0[1-9]|1[0-2])\Z", "Enter a month as YYYY-MM, e.g. 2003-03.", code="invalid_year_month"
 )
 
 
@@ -33,7 +37,7 @@ def validate_month_day(value: str) -> None:
     try:
         month, day = (int(part) for part in value.split("-"))
         datetime.date(2001, month, day)
-        if len(value) != 5:
+        if len(value) != 5 or not value.isascii():
             raise ValueError
     except ValueError:
         raise ValidationError(
@@ -50,3 +54,8 @@ def validate_page_references(value: object) -> None:
             raise ValidationError("Every page reference needs a section title.")
         if isinstance(page, bool) or not isinstance(page, int) or not 1 <= page <= 100_000:
             raise ValidationError(f"Page for {title!r} must be a whole number from 1 to 100,000, not {page!r}.")
+
+
+validate_trading_symbol = RegexValidator(
+    r"^[A-Z][A-Z0-9.\-]{0,9}\Z", "Enter a trading symbol in capitals, e.g. BNTC or BRK.A.", code="invalid_symbol"
+)
