@@ -8,10 +8,13 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models as db_models
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -24,6 +27,10 @@ from .models import (
     Amendment,
     Condition,
     FiledRecordError,
+    FinancialStatement,
+    HolderFootnote,
+    HolderRow,
+    HolderTable,
     Investor,
     Issuer,
     Offering,
@@ -33,9 +40,12 @@ from .models import (
     RegisteredComponent,
     RegistrationStatement,
     Security,
+    SecurityTermsChange,
     SellingStockholder,
     Supplement,
+    SupplementAttachment,
     SupplementEnclosure,
+    SupplementEvent,
     SupplementIncorporation,
     SupplementSection,
     UnitComponent,
@@ -46,6 +56,91 @@ from .services import supplements as supplement_services
 from .signals import SignalActionError
 
 LINE_BREAK = mark_safe("<br>")
+SMALL_TEXT = {db_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
+# -- shared: content of an approved or filed supplement, labels of related records ----------------------
+class FrozenInlineMixin:
+    """Inline rows of a supplement are editable only while it is a draft or in review."""
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and obj.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class HolderTableFrozenInlineMixin(FrozenInlineMixin):
+    """A holder table's footnotes and rows freeze with the supplement the table belongs to."""
+
+    def _frozen(self, obj) -> bool:
+        return frozen_supplement(obj) is not None
+
+
+def frozen_supplement(record) -> Supplement | None:
+    """The approved or filed supplement a stored record belongs to; None while the record may still change."""
+    if record is None or record.pk is None:
+        return None
+    supplement = getattr(record, "supplement", None)
+    return supplement if supplement is not None and supplement.is_frozen else None
+
+
+class SupplementPartForm(forms.ModelForm):
+    """A record that names its supplement (a change of terms, a holder table).
+
+    A stored one of an approved or filed supplement shows read-only (its fields are disabled, so an inline row
+    of it is never saved), and none may be put in such a supplement: the model would refuse the save.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if frozen_supplement(self.instance) is not None:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        supplement = cleaned.get("supplement")
+        if "supplement" in self.changed_data and supplement is not None and supplement.is_frozen:
+            self.add_error(
+                "supplement",
+                f"{supplement} is {supplement.get_status_display().lower()}; its content is frozen. "
+                "Return it to draft to add to it.",
+            )
+        return cleaned
+
+
+class SupplementPartFormSet(forms.BaseInlineFormSet):
+    """Rows of an approved or filed supplement cannot be deleted from another record's page either."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if forms.formsets.DELETION_FIELD_NAME in form.fields and frozen_supplement(form.instance) is not None:
+            form.fields[forms.formsets.DELETION_FIELD_NAME].disabled = True
+
+
+# What a related record's label prints: a security names its issuer, a supplement its registration.
+LABEL_RELATIONS = {
+    Security: ["issuer"],
+    Prospectus: ["registration_statement"],
+    Supplement: ["prospectus__registration_statement"],
+}
+
+
+class LabelQueriesMixin:
+    """Foreign key choices load what their labels print, so each field costs one query, not one per label."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = LABEL_RELATIONS.get(db_field.related_model)
+        if related and "queryset" not in kwargs:
+            kwargs["queryset"] = db_field.related_model._default_manager.select_related(*related)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 # -- issuer --------------------------------------------------------------------------------------------
@@ -82,30 +177,124 @@ class PeriodicReportInline(admin.TabularInline):
 
 @admin.register(Issuer)
 class IssuerAdmin(ServiceModelAdmin):
-    list_display = ["name", "cik", "filer_category", "fiscal_year_end", "exchange_act_file_number"]
-    list_filter = ["filer_category"]
+    list_display = [
+        "name",
+        "cik",
+        "filer_category",
+        "foreign_private_issuer",
+        "fiscal_year_end",
+        "exchange_act_file_number",
+    ]
+    list_filter = ["filer_category", "foreign_private_issuer"]
     search_fields = ["name", "cik", "exchange_act_file_number"]
     inlines = [RegistrationStatementInline, PeriodicReportInline]
 
 
 # -- securities and offerings --------------------------------------------------------------------------
+class SecurityTermsChangeInline(LabelQueriesMixin, admin.TabularInline):
+    """The security's price and expiry history. A change announced by an approved or filed supplement shows
+    read-only; the link opens the window's end terms and the description."""
+
+    model = SecurityTermsChange
+    form = SupplementPartForm
+    formset = SupplementPartFormSet
+    fk_name = "security"
+    fields = [
+        "kind",
+        "effective_on",
+        "ends_on",
+        "price_before",
+        "price_after",
+        "expires_before",
+        "expires_after",
+        "supplement",
+    ]
+    autocomplete_fields = ["supplement"]
+    show_change_link = True
+    extra = 0
+    verbose_name_plural = "price and expiry history (changes of terms)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("security", "supplement")
+
+
 @admin.register(Security)
 class SecurityAdmin(ServiceModelAdmin):
-    list_display = ["title", "key", "kind", "issuer", "converts_into", "shares_per_security", "price_per_share"]
-    list_filter = ["kind", "issuer"]
+    list_display = [
+        "title",
+        "key",
+        "kind",
+        "issuer",
+        "converts_into",
+        "shares_per_security",
+        "price_per_share",
+        "expires_on",
+        "trading_symbol",
+    ]
+    list_filter = ["kind", "placement_agent", "issuer"]
     list_select_related = ["issuer", "converts_into__issuer"]
-    search_fields = ["title", "key", "issuer__name"]
+    search_fields = ["title", "key", "trading_symbol", "issuer__name"]
     autocomplete_fields = ["issuer", "converts_into"]
     fieldsets = [
         (None, {"fields": ["issuer", "key", "title", "kind", "par_value", "authorized", "outstanding"]}),
         (
             "Exercise or conversion",
             {
-                "fields": ["converts_into", "shares_per_security", "price_per_share", "term", "expires_on"],
-                "description": "For warrants and convertible securities only.",
+                "fields": [
+                    "converts_into",
+                    "shares_per_security",
+                    "price_per_share",
+                    "conversion_rate_per_1000",
+                    "conversion_price",
+                    "term",
+                    "expires_on",
+                    "placement_agent",
+                ],
+                "description": "For warrants and convertible securities only. The terms are shares per security, "
+                "or for notes a conversion rate per $1,000 of principal or a conversion price. Later changes "
+                "(repricings, extensions, resets) go in the price and expiry history below.",
             },
         ),
+        ("Notes and debentures", {"fields": ["principal_amount", "interest_rate", "maturity_on"]}),
+        ("Preferred", {"fields": ["stated_value"]}),
+        ("Trading", {"fields": ["trading_symbol", "market"]}),
     ]
+    inlines = [SecurityTermsChangeInline]
+
+
+@admin.register(SecurityTermsChange)
+class SecurityTermsChangeAdmin(LabelQueriesMixin, ServiceModelAdmin):
+    """One change of a security's terms; read-only once the supplement that announced it is approved or filed."""
+
+    form = SupplementPartForm
+    list_display = [
+        "security",
+        "kind",
+        "effective_on",
+        "ends_on",
+        "price_before",
+        "price_after",
+        "expires_after",
+        "supplement",
+    ]
+    list_filter = ["kind", "effective_on", ("supplement", admin.EmptyFieldListFilter), "security__issuer"]
+    list_select_related = ["security__issuer", "supplement__prospectus__registration_statement"]
+    search_fields = ["security__title", "security__key", "security__issuer__name", "description"]
+    autocomplete_fields = ["security", "supplement"]
+    date_hierarchy = "effective_on"
+    fieldsets = [
+        (None, {"fields": ["security", "kind", "supplement"]}),
+        ("Window", {"fields": ["effective_on", "ends_on", "after_window"]}),
+        ("Price per share", {"fields": ["price_before", "price_after"]}),
+        ("Expiry", {"fields": ["expires_before", "expires_after"]}),
+        (None, {"fields": ["description"]}),
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        return frozen_supplement(obj) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return frozen_supplement(obj) is None and super().has_delete_permission(request, obj)
 
 
 class UnitComponentInline(admin.TabularInline):
@@ -188,7 +377,12 @@ class ProspectusInline(admin.TabularInline):
 
 
 class DossierUploadForm(forms.Form):
-    dossier = forms.FileField(help_text="An offering dossier (offering-dossier/1 JSON).")
+    dossier = forms.FileField(help_text="An offering dossier (offering-dossier/2 JSON; /1 files import too).")
+    update = forms.BooleanField(
+        required=False,
+        label="Take the dossier's values where the portal holds others",
+        help_text="Leave unticked to see conflicts first: nothing is imported while a stored fact differs.",
+    )
 
 
 @admin.register(RegistrationStatement)
@@ -263,11 +457,16 @@ class RegistrationStatementAdmin(ServiceModelAdmin):
             else:
                 try:
                     result = import_dossier_bytes(
-                        actor=request.user, raw=upload.read(), max_bytes=settings.DOSSIER_MAX_BYTES
+                        actor=request.user,
+                        raw=upload.read(),
+                        max_bytes=settings.DOSSIER_MAX_BYTES,
+                        update=form.cleaned_data["update"],
                     )
                 except DossierError as exc:
                     problems = [str(p) for p in exc.problems]
                 else:
+                    for change in result.changes:
+                        self.message_user(request, f"Changed {change}", messages.INFO)
                     self.message_user(request, result.summary(), messages.SUCCESS)
                     return HttpResponseRedirect(
                         reverse("admin:offerings_registrationstatement_change", args=[result.registration.pk])
@@ -284,6 +483,7 @@ class RegistrationStatementAdmin(ServiceModelAdmin):
 
 class RegisteredComponentInline(admin.TabularInline):
     model = RegisteredComponent
+    fields = ["source", "from_security", "from_offering", "amount", "principal_amount"]
     autocomplete_fields = ["from_security", "from_offering"]
     extra = 0
 
@@ -323,14 +523,49 @@ class SupplementLinkInline(admin.TabularInline):
         return False
 
 
+class HolderTableLinkInline(admin.TabularInline):
+    """The selling holder tables of a prospectus or a supplement, each edited on its own page."""
+
+    model = HolderTable
+    fields = ["link", "mode", "security", "beneficial_ownership_as_of", "shares_outstanding", "row_count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "selling holder tables (edit through the link)"
+
+    @admin.display(description="Table")
+    def link(self, obj):
+        return admin_link(obj, "open")
+
+    @admin.display(description="Rows")
+    def row_count(self, obj):
+        return obj.row_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("security__issuer").annotate(row_count=Count("rows"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ProspectusForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        own = cleaned.get("registration_statement")
+        if own is not None and own in (cleaned.get("also_covers") or ()):
+            self.add_error("also_covers", f"{own} is the prospectus's own registration statement.")
+        return cleaned
+
+
 @admin.register(Prospectus)
 class ProspectusAdmin(ServiceModelAdmin):
+    form = ProspectusForm
     list_display = ["registration_statement", "dated_on", "information_as_of", "document"]
     list_filter = ["dated_on"]
     list_select_related = ["registration_statement"]
     search_fields = ["registration_statement__file_number", "registration_statement__issuer__name"]
-    autocomplete_fields = ["registration_statement"]
-    inlines = [SupplementLinkInline]
+    autocomplete_fields = ["registration_statement", "also_covers"]
+    inlines = [SupplementLinkInline, HolderTableLinkInline]
 
 
 @admin.register(PeriodicReport)
@@ -356,22 +591,6 @@ class PeriodicReportAdmin(ServiceModelAdmin):
 
 
 # -- supplements ---------------------------------------------------------------------------------------
-class FrozenInlineMixin:
-    """Inline rows of a supplement are editable only while it is a draft or in review."""
-
-    def _frozen(self, obj) -> bool:
-        return obj is not None and obj.is_frozen
-
-    def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
-
-
 class SupplementIncorporationInline(FrozenInlineMixin, admin.TabularInline):
     model = SupplementIncorporation
     autocomplete_fields = ["report"]
@@ -388,8 +607,69 @@ class SupplementEnclosureInline(FrozenInlineMixin, admin.TabularInline):
     verbose_name_plural = "reports delivered with the supplement"
 
 
+class SupplementAttachmentInline(FrozenInlineMixin, admin.TabularInline):
+    model = SupplementAttachment
+    fields = ["report", "position"]
+    autocomplete_fields = ["report"]
+    extra = 0
+    verbose_name = "periodic report attached"
+    verbose_name_plural = "periodic reports attached: the report is part of the supplement"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report")
+
+
+class SupplementTermsChangeInline(FrozenInlineMixin, LabelQueriesMixin, admin.StackedInline):
+    model = SecurityTermsChange
+    fk_name = "supplement"
+    fields = [
+        ("security", "kind"),
+        ("effective_on", "ends_on"),
+        ("price_before", "price_after"),
+        ("expires_before", "expires_after"),
+        "after_window",
+        "description",
+    ]
+    autocomplete_fields = ["security"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+    verbose_name = "change of terms announced"
+    verbose_name_plural = "changes of terms announced"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("security")
+
+
+class SupplementEventInline(FrozenInlineMixin, LabelQueriesMixin, admin.StackedInline):
+    model = SupplementEvent
+    fields = [
+        ("kind", "occurred_on", "position"),
+        ("security", "holder", "transferee"),
+        ("shares", "principal_amount", "price_per_share", "proceeds"),
+        "description",
+    ]
+    autocomplete_fields = ["security"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+    verbose_name = "event reported"
+    verbose_name_plural = "events reported"
+
+
+class FinancialStatementInline(FrozenInlineMixin, admin.StackedInline):
+    model = FinancialStatement
+    fields = [("title", "period_end", "audited", "position"), "body"]
+    extra = 0
+    verbose_name = "financial statement printed in the supplement"
+    verbose_name_plural = "financial statements printed in the supplement"
+
+
+class SupplementHolderTableInline(FrozenInlineMixin, HolderTableLinkInline):
+    pass
+
+
 class SupplementSectionInline(FrozenInlineMixin, admin.StackedInline):
     model = SupplementSection
+    fields = [("part", "position"), "heading", "body"]
     extra = 0
     verbose_name = "free-text section"
 
@@ -410,12 +690,21 @@ class SupplementAdmin(ServiceModelAdmin):
     # The filing is recorded only through "Record the EDGAR filing", which moves the supplement to filed.
     readonly_fields = ["status", "filed_on", "accession_number", "documents", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["prospectus", "number", "dated_on", "rule", "purpose", "summary", "status"]}),
+        (None, {"fields": ["prospectus", "key", "number", "dated_on", "rule", "purpose", "summary", "status"]}),
         ("Use and filing", {"fields": ["first_used_on", "filed_on", "accession_number"]}),
         ("Documents", {"fields": ["documents"]}),
         ("Record", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
-    inlines = [SupplementIncorporationInline, SupplementEnclosureInline, SupplementSectionInline]
+    inlines = [
+        SupplementIncorporationInline,
+        SupplementEnclosureInline,
+        SupplementAttachmentInline,
+        SupplementHolderTableInline,
+        SupplementTermsChangeInline,
+        SupplementEventInline,
+        FinancialStatementInline,
+        SupplementSectionInline,
+    ]
     actions = ["submit_for_review", "approve", "return_to_draft", "mark_filed"]
 
     @admin.display(description="Registration", ordering="prospectus__registration_statement__file_number")
@@ -526,6 +815,132 @@ class SupplementAdmin(ServiceModelAdmin):
 
 
 # -- holders and investors -----------------------------------------------------------------------------
+class HolderFootnoteInline(HolderTableFrozenInlineMixin, admin.TabularInline):
+    model = HolderFootnote
+    fields = ["marker", "kind", "text"]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+
+
+class HolderRowFormSet(forms.BaseInlineFormSet):
+    """A row's footnotes are chosen from its own table's, loaded once for all the rows."""
+
+    @cached_property
+    def footnote_choices(self) -> list[tuple[int, str]]:
+        return [(f.pk, str(f)) for f in self.instance.footnotes.all()] if self.instance.pk else []
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get("footnotes")
+        if field is not None:
+            field.queryset = (
+                HolderFootnote.objects.filter(table=self.instance)
+                if self.instance.pk
+                else (HolderFootnote.objects.none())
+            )
+            field.choices = self.footnote_choices
+
+
+class HolderRowInline(HolderTableFrozenInlineMixin, admin.TabularInline):
+    model = HolderRow
+    formset = HolderRowFormSet
+    fields = [
+        "position",
+        "name",
+        "change",
+        "owned_before",
+        "offered",
+        "owned_after",
+        "percent_after",
+        "principal_owned",
+        "principal_offered",
+        "percent_of_notes",
+        "natural_persons",
+        "broker_dealer",
+        "relationship",
+        "footnotes",
+    ]
+    formfield_overrides = SMALL_TEXT
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("footnotes")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "footnotes":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            kwargs["help_text"] = "This table's footnotes; save a new footnote before marking rows with it."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(HolderTable)
+class HolderTableAdmin(LabelQueriesMixin, ServiceModelAdmin):
+    """A selling holder table as filed; read-only once its supplement is approved or filed."""
+
+    form = SupplementPartForm
+    list_display = [
+        "__str__",
+        "registration",
+        "mode",
+        "security",
+        "beneficial_ownership_as_of",
+        "shares_outstanding",
+        "row_count",
+    ]
+    list_filter = ["mode", ("supplement", admin.EmptyFieldListFilter), "supplement__status"]
+    list_select_related = [
+        "prospectus__registration_statement",
+        "supplement__prospectus__registration_statement",
+        "security__issuer",
+    ]
+    search_fields = [
+        "rows__name",
+        "prospectus__registration_statement__file_number",
+        "supplement__prospectus__registration_statement__file_number",
+    ]
+    autocomplete_fields = ["prospectus", "supplement", "security"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": ["prospectus", "supplement", "mode", "security", "position"],
+                "description": "A table belongs to a prospectus (its own table) or to a supplement that "
+                "restates or amends it: fill in one of the two.",
+            },
+        ),
+        (
+            "Percentages",
+            {
+                "fields": [
+                    "beneficial_ownership_as_of",
+                    "shares_outstanding",
+                    "shares_outstanding_as_of",
+                    "notes_principal_outstanding",
+                ]
+            },
+        ),
+    ]
+    inlines = [HolderFootnoteInline, HolderRowInline]
+
+    @admin.display(description="Registration")
+    def registration(self, obj):
+        prospectus = obj.supplement.prospectus if obj.supplement_id else obj.prospectus
+        return prospectus.registration_statement.file_number
+
+    @admin.display(description="Rows", ordering="row_count")
+    def row_count(self, obj):
+        return obj.row_count
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(row_count=Count("rows", distinct=True))
+
+    def has_change_permission(self, request, obj=None):
+        return frozen_supplement(obj) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return frozen_supplement(obj) is None and super().has_delete_permission(request, obj)
+
+
 @admin.register(SellingStockholder)
 class SellingStockholderAdmin(ServiceModelAdmin):
     list_display = [

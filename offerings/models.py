@@ -200,8 +200,10 @@ class Security(models.Model):
         terms = (self.shares_per_security, self.conversion_rate_per_1000, self.conversion_price)
         if self.converts_into_id and all(t is None for t in terms):
             raise ValidationError(
-                {"shares_per_security": "Required when the security converts (or, for notes, a conversion rate "
-                "per $1,000 or a conversion price)."}
+                {
+                    "shares_per_security": "Required when the security converts (or, for notes, a conversion rate "
+                    "per $1,000 or a conversion price)."
+                }
             )
         if any(t is not None for t in terms) and not self.converts_into_id:
             raise ValidationError({"converts_into": "Required when conversion terms are given."})
@@ -838,7 +840,7 @@ class HolderTable(SupplementPart):
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["prospectus", "supplement", "position", "id"]
+        ordering = ["position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(prospectus__isnull=False, supplement__isnull=True)
@@ -1000,9 +1002,7 @@ class SupplementEvent(SupplementPart):
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=15, choices=EventKind.choices)
     occurred_on = models.DateField(null=True, blank=True)
-    security = models.ForeignKey(
-        Security, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
+    security = models.ForeignKey(Security, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     holder = models.CharField(max_length=300, blank=True, default="", help_text="The holder who acted.")
     transferee = models.CharField(max_length=300, blank=True, default="", help_text="Transfers: who received them.")
     shares = count_field(null=True, help_text="Shares (or securities) involved.")

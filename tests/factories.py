@@ -117,3 +117,140 @@ class InvestorFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Investor {n}")
     email = factory.Sequence(lambda n: f"investor{n}@example.com")
     postal_address = "1 Main Street, Springfield"
+
+
+def _issuer_of(record):
+    """The issuer a record of a supplement or a prospectus is about (factory_boy passes the record's stub)."""
+    where = record.supplement or record.prospectus
+    prospectus = where if isinstance(where, models.Prospectus) else where.prospectus
+    return prospectus.registration_statement.issuer
+
+
+class NoteFactory(SecurityFactory):
+    key = factory.Sequence(lambda n: f"note_{n}")
+    title = "8% convertible notes due 2023"
+    kind = models.SecurityKind.NOTE
+    par_value = None
+    converts_into = factory.SubFactory(SecurityFactory, issuer=factory.SelfAttribute("..issuer"))
+    conversion_rate_per_1000 = Decimal("2500")
+    principal_amount = Decimal("1000000.00")
+    interest_rate = Decimal("8")
+    maturity_on = datetime.date(2023, 3, 16)
+
+
+class PreferredFactory(SecurityFactory):
+    key = factory.Sequence(lambda n: f"preferred_{n}")
+    title = "Series A Convertible Preferred Stock"
+    kind = models.SecurityKind.PREFERRED
+    converts_into = factory.SubFactory(SecurityFactory, issuer=factory.SelfAttribute("..issuer"))
+    stated_value = Decimal("10")
+    conversion_price = Decimal("2.50")
+    price_per_share = Decimal("0")
+
+
+class SecurityTermsChangeFactory(factory.django.DjangoModelFactory):
+    """A repricing of a warrant recorded as history (no supplement announced it)."""
+
+    class Meta:
+        model = models.SecurityTermsChange
+
+    security = factory.SubFactory(WarrantFactory)
+    kind = models.TermsChangeKind.REPRICING
+    effective_on = datetime.date(2021, 1, 4)
+    price_before = Decimal("1.25")
+    price_after = Decimal("0.75")
+    description = "The board reduced the exercise price."
+
+
+class SupplementSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SupplementSection
+
+    supplement = factory.SubFactory(SupplementFactory, purpose=models.SupplementPurpose.OTHER)
+    part = models.SupplementPartKind.GENERAL
+    heading = "Recent developments"
+    body = "The company moved its offices."
+
+
+class SupplementAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SupplementAttachment
+
+    supplement = factory.SubFactory(SupplementFactory, purpose=models.SupplementPurpose.PERIODIC_REPORT_ATTACHED)
+    report = factory.SubFactory(
+        PeriodicReportFactory, issuer=factory.LazyAttribute(lambda r: _issuer_of(r.factory_parent))
+    )
+
+
+class SupplementEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.SupplementEvent
+
+    supplement = factory.SubFactory(SupplementFactory, purpose=models.SupplementPurpose.EVENT)
+    kind = models.EventKind.EXERCISE
+    occurred_on = datetime.date(2020, 8, 3)
+    security = factory.SubFactory(WarrantFactory, issuer=factory.LazyAttribute(lambda s: _issuer_of(s.factory_parent)))
+    holder = factory.Sequence(lambda n: f"Holder {n} LP")
+    shares = 10_000
+    price_per_share = Decimal("1.25")
+    proceeds = Decimal("12500.00")
+
+
+class FinancialStatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.FinancialStatement
+
+    supplement = factory.SubFactory(SupplementFactory, purpose=models.SupplementPurpose.FINANCIAL_STATEMENTS)
+    title = "Condensed Consolidated Balance Sheets"
+    period_end = datetime.date(2020, 6, 30)
+    audited = False
+    body = "Total assets 1,000,000"
+
+
+class HolderTableFactory(factory.django.DjangoModelFactory):
+    """A supplement's table that restates the selling holders; ``ProspectusHolderTableFactory`` for the
+    prospectus's own."""
+
+    class Meta:
+        model = models.HolderTable
+
+    supplement = factory.SubFactory(SupplementFactory, purpose=models.SupplementPurpose.SELLING_STOCKHOLDER_UPDATE)
+    prospectus = None
+    mode = models.HolderTableMode.RESTATE
+    security = factory.SubFactory(SecurityFactory, issuer=factory.LazyAttribute(lambda s: _issuer_of(s.factory_parent)))
+    beneficial_ownership_as_of = datetime.date(2020, 8, 1)
+    shares_outstanding = 10_000_000
+    shares_outstanding_as_of = datetime.date(2020, 8, 1)
+
+
+class ProspectusHolderTableFactory(HolderTableFactory):
+    supplement = None
+    prospectus = factory.SubFactory(ProspectusFactory)
+    mode = models.HolderTableMode.RESTATE
+
+
+class HolderFootnoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.HolderFootnote
+
+    table = factory.SubFactory(HolderTableFactory)
+    marker = factory.Sequence(lambda n: f"({n + 1})")
+    kind = models.FootnoteKind.NATURAL_PERSONS
+    text = "Jane Roe has voting and dispositive power over these shares."
+
+
+class HolderRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.HolderRow
+        skip_postgeneration_save = True
+
+    table = factory.SubFactory(HolderTableFactory)
+    name = factory.Sequence(lambda n: f"Holder {n} LP")
+    owned_before = 100_000
+    offered = 100_000
+    owned_after = 0
+
+    @factory.post_generation
+    def footnotes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.footnotes.set(extracted)

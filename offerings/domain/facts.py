@@ -30,6 +30,12 @@ class SupplementFacts:
     first_used_on: datetime.date | None = None
     filed_on: datetime.date | None = None
     incorporates: Sequence[int] = ()  # report ids
+    attaches: Sequence[int] = ()  # report ids whose content is part of the supplement
+
+    @property
+    def brings_in(self) -> frozenset[int]:
+        """The reports this supplement adds to the prospectus: incorporated by reference or attached."""
+        return frozenset(self.incorporates) | frozenset(self.attaches)
 
     @property
     def is_filed(self) -> bool:

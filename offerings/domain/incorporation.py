@@ -20,14 +20,15 @@ def needs_incorporation(*, registration: RegistrationFacts, report: ReportFacts)
     Rule: without forward incorporation (a registration whose forward incorporation is not recorded counts as
     without it), an Exchange Act report filed after the date the prospectus speaks as of (its own date, or
     the filing of the latest amendment) needs a supplement. A report with no filing date on record cannot be
-    placed in time and is left out; proxy statements are not incorporated this way.
+    placed in time and is left out; proxy statements are not incorporated this way. A supplement that attaches
+    the report (its content is part of the supplement) brings it in as much as one that incorporates it.
     """
     baseline = registration.baseline_on()
     if registration.forward_incorporation or baseline is None:
         return False
     if report.form not in INCORPORATED_FORMS or report.filed_on is None or report.filed_on <= baseline:
         return False
-    return not any(report.id in s.incorporates for s in registration.supplements)
+    return not any(report.id in s.brings_in for s in registration.supplements)
 
 
 def incorporation_gaps(*, registration: RegistrationFacts, as_of: datetime.date) -> list[Finding]:

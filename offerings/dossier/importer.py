@@ -1,10 +1,10 @@
-"""Import an ``offering-dossier/1`` document in one transaction, writing every record through the services.
+"""Import an offering dossier (``/2``, or ``/1`` upgraded) in one transaction, every record through the services.
 
 Keys are local to a dossier. An existing issuer is recognised by CIK (or exact name where the CIK is null),
 a periodic report by accession number (or form and period end), and a security, offering or condition by
 its key within the issuer. Shared facts that differ are refused, never rewritten: an import cannot change
-what another registration relies on. The registration's own facts (amounts, prospectus, draft supplements,
-holders, investors) are brought up to date; filed supplements must match exactly.
+what another registration relies on. The registration's own records are imported by
+``registration_import``: new ones are added, differing ones are conflicts unless the import updates.
 """
 
 import datetime
@@ -19,24 +19,16 @@ from django.db import models, transaction
 from ..actors import Actor
 from ..models import (
     Condition,
-    Investor,
     Issuer,
     Offering,
     PeriodicReport,
-    Prospectus,
-    RegisteredAmount,
-    RegisteredComponent,
     RegistrationStatement,
     Security,
-    SellingStockholder,
-    Supplement,
-    SupplementEnclosure,
-    SupplementIncorporation,
     UnitComponent,
 )
-from ..services.records import delete_record, save_record
-from ..services.supplements import record_filed_supplement, save_supplement
+from ..services.records import save_record
 from . import canonical, exporter
+from .registration_import import RegistrationImport, SupplementImport
 from .schema import DossierError, Problem, parse, short, validate
 
 
@@ -45,6 +37,7 @@ class ImportResult:
     registration: RegistrationStatement
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
+    changes: list[str] = field(default_factory=list)  # with update: each stored value the dossier replaced
 
     @property
     def changed(self) -> bool:
@@ -85,10 +78,12 @@ def _differences(stored: Any, incoming: Any, path: str) -> list[tuple[str, Any, 
     return [] if stored == incoming else [(path, stored, incoming)]
 
 
-class _Import:
-    def __init__(self, data: dict[str, Any], actor: Actor):
+class _Import(RegistrationImport, SupplementImport):
+    def __init__(self, data: dict[str, Any], actor: Actor, update: bool = False):
         self.data = data
         self.actor = actor
+        self.update = update
+        self.changes: list[str] = []
         self.problems: list[Problem] = []
         self.created: Counter = Counter()
         self.updated: Counter = Counter()
@@ -106,12 +101,16 @@ class _Import:
             else:
                 save_record(actor=self.actor, record=instance)
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                where = path if name == "__all__" else f"{path}.{(fields or {}).get(name, name)}"
-                for message in messages:
-                    self.problems.append(Problem(where, message))
+            self.report(exc, path, fields)
             return False
         return True
+
+    def report(self, error: ValidationError, path: str, fields: dict[str, str] | None = None) -> None:
+        """Each message of a refusal at the JSON path of the field it names."""
+        messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        for name, texts in messages.items():
+            where = path if name == "__all__" else f"{path}.{(fields or {}).get(name, name)}"
+            self.problems.extend(Problem(where, text) for text in texts)
 
     def conflict(self, path: str, what: str, stored: Any, incoming: Any) -> None:
         """Report each field where a shared record differs, at that field's JSON path, with both values."""
@@ -145,6 +144,7 @@ class _Import:
             "filer_category": item.get("filer_category") or "",
             "exchange_act_file_number": item.get("exchange_act_file_number") or "",
             "principal_market": item.get("principal_market") or "",
+            "foreign_private_issuer": item.get("foreign_private_issuer", False),
         }
         if values["cik"]:
             issuer = Issuer.objects.filter(cik=values["cik"]).first()
@@ -159,9 +159,9 @@ class _Import:
         changed = False
         for name, value in values.items():
             stored = getattr(issuer, name)
-            if value in ("", None) or stored == value:
+            if value in ("", None, False) or stored == value:
                 continue
-            if stored in ("", None):
+            if stored in ("", None, False):
                 setattr(issuer, name, value)
                 changed = True
             else:
@@ -180,14 +180,22 @@ class _Import:
                 self.same_terms(path, f"Security {item['key']!r} of {issuer.name}", stored, item, SHARED["security"])
                 self.securities[item["key"]] = stored
                 continue
+            note = item.get("note") or {}
             security = Security(
                 issuer=issuer,
                 key=item["key"],
                 title=item["title"],
                 kind=item["kind"],
                 par_value=_decimal(item.get("par_value")),
+                stated_value=_decimal(item.get("stated_value")),
                 authorized=item.get("authorized"),
                 outstanding=item.get("outstanding"),
+                trading_symbol=item.get("trading_symbol") or "",
+                market=item.get("market") or "",
+                placement_agent=item.get("placement_agent", False),
+                principal_amount=_decimal(note.get("principal_amount")),
+                interest_rate=_decimal(note.get("interest_rate")),
+                maturity_on=_date(note.get("maturity_on")),
             )
             if self.save(security, path):
                 self.created["security"] += 1
@@ -199,21 +207,16 @@ class _Import:
             if converts is None or security.converts_into_id:
                 continue
             security.converts_into = self.securities[converts["into"]]
-            security.shares_per_security = Decimal(converts["shares_per_security"])
+            security.shares_per_security = _decimal(converts.get("shares_per_security"))
             security.price_per_share = _decimal(converts.get("price_per_share"))
+            security.conversion_rate_per_1000 = _decimal(converts.get("conversion_rate_per_1000"))
+            security.conversion_price = _decimal(converts.get("conversion_price"))
             security.term = converts.get("term") or ""
             security.expires_on = _date(converts.get("expires_on"))
-            self.save(
-                security,
-                f"$.securities[{index}]",
-                {
-                    "converts_into": "converts.into",
-                    "shares_per_security": "converts.shares_per_security",
-                    "price_per_share": "converts.price_per_share",
-                    "term": "converts.term",
-                    "expires_on": "converts.expires_on",
-                },
-            )
+            fields = ["into", "shares_per_security", "price_per_share", "conversion_rate_per_1000"]
+            fields += ["conversion_price", "term", "expires_on"]
+            names = {("converts_into" if f == "into" else f): f"converts.{f}" for f in fields}
+            self.save(security, f"$.securities[{index}]", names)
 
     def offerings_(self, issuer: Issuer) -> None:
         existing = {o.key: o for o in issuer.offerings.all()}
@@ -314,240 +317,6 @@ class _Import:
                 self.created["periodic report"] += 1
             self.reports[item["key"]] = report
 
-    def registration(self, issuer: Issuer) -> RegistrationStatement:
-        item = self.data["registration_statement"]
-        path = "$.registration_statement"
-        values = {
-            "form": item.get("form") or "",
-            "filed_on": _date(item.get("filed_on")),
-            "effective_on": _date(item.get("effective_on")),
-            "last_amended_on": _date(item.get("last_amended_on")),
-            "forward_incorporation": item.get("forward_incorporation"),
-            "resale": item.get("resale", True),
-            "stated_proceeds_if_exercised": _decimal(item.get("stated_proceeds_if_exercised")),
-        }
-        registration = RegistrationStatement.objects.filter(file_number=item["file_number"]).first()
-        if registration is None:
-            registration = RegistrationStatement(issuer=issuer, file_number=item["file_number"], **values)
-            if self.save(registration, path):
-                self.created["registration statement"] += 1
-            self.fail_if_problems()
-        else:
-            if registration.issuer_id != issuer.pk:
-                self.problems.append(
-                    Problem(f"{path}.file_number", f"{item['file_number']} is registered by {registration.issuer}")
-                )
-                self.fail_if_problems()
-            changed = [name for name, value in values.items() if getattr(registration, name) != value]
-            for name in changed:
-                setattr(registration, name, values[name])
-            if changed and self.save(registration, path):
-                self.updated["registration statement"] += 1
-        self.registered(registration, item["registered"])
-        return registration
-
-    def registered(self, registration: RegistrationStatement, items: list[dict[str, Any]]) -> None:
-        wanted = [
-            {
-                "security": r["security"],
-                "amount": r["amount"],
-                "components": [
-                    {
-                        "source": c["source"],
-                        "from_security": c.get("from_security"),
-                        "from_offering": c.get("from_offering"),
-                        "amount": c["amount"],
-                    }
-                    for c in r.get("components") or []
-                ],
-            }
-            for r in items
-        ]
-        current = exporter.export_registration(registration)["registration_statement"]["registered"]
-        if current == wanted:
-            return
-        if current:
-            self.updated["registered amounts"] += 1
-        for amount in registration.registered_amounts.all():
-            for component in amount.components.all():
-                delete_record(actor=self.actor, record=component)
-            delete_record(actor=self.actor, record=amount)
-        for index, item in enumerate(wanted):
-            path = f"$.registration_statement.registered[{index}]"
-            amount = RegisteredAmount(
-                registration_statement=registration, security=self.securities[item["security"]], amount=item["amount"]
-            )
-            if not self.save(amount, path):
-                continue
-            self.created["registered amount"] += 1 if not current else 0
-            for j, component in enumerate(item["components"]):
-                self.save(
-                    RegisteredComponent(
-                        registered_amount=amount,
-                        source=component["source"],
-                        from_security=self.securities.get(component["from_security"] or ""),
-                        from_offering=self.offerings.get(component["from_offering"] or ""),
-                        amount=component["amount"],
-                    ),
-                    f"{path}.components[{j}]",
-                )
-
-    def prospectus(self, registration: RegistrationStatement) -> Prospectus:
-        item = self.data["prospectus"]
-        dated_on = _date(item["date"])
-        page_references = dict(item.get("page_references") or {})
-        prospectus = Prospectus.objects.filter(registration_statement=registration, dated_on=dated_on).first()
-        if prospectus is None:
-            prospectus = Prospectus(
-                registration_statement=registration, dated_on=dated_on, page_references=page_references
-            )
-            if self.save(prospectus, "$.prospectus", {"dated_on": "date"}):
-                self.created["prospectus"] += 1
-        elif prospectus.page_references != page_references:
-            prospectus.page_references = page_references
-            if self.save(prospectus, "$.prospectus", {"dated_on": "date"}):
-                self.updated["prospectus"] += 1
-        self.fail_if_problems()
-        return prospectus
-
-    def supplements(self, prospectus: Prospectus) -> None:
-        fields = {"dated_on": "date"}
-        for index, item in enumerate(self.data.get("supplements") or []):
-            path = f"$.supplements[{index}]"
-            values = {
-                "number": item.get("number"),
-                "dated_on": _date(item["date"]),
-                "rule": item["rule"],
-                "purpose": item["purpose"],
-                "summary": item.get("summary") or "",
-                "first_used_on": _date(item.get("first_used_on")),
-                "filed_on": _date(item.get("filed_on")),
-                "accession_number": item.get("accession_number"),
-            }
-            incorporates = [self.reports[k] for k in item.get("incorporates") or [] if k in self.reports]
-            delivered = [self.reports[k] for k in item.get("delivered_with") or [] if k in self.reports]
-            stored = self._find_supplement(prospectus, values)
-            if stored is not None:
-                wanted = self._supplement_export(values, item, incorporates, delivered)
-                if exporter.supplement_data(stored) == wanted:
-                    continue
-                if stored.is_frozen:
-                    self.problems.append(
-                        Problem(
-                            path,
-                            f"{stored} is {stored.get_status_display().lower()}; its stored record differs from this "
-                            f"dossier and cannot be changed. Stored: {exporter.supplement_data(stored)}. "
-                            f"This dossier: {wanted}.",
-                        )
-                    )
-                    continue
-                supplement = stored
-                for name, value in values.items():
-                    setattr(supplement, name, value)
-                self.updated["supplement"] += 1
-            else:
-                supplement = Supplement(prospectus=prospectus, **values)
-                self.created["supplement"] += 1
-            filing = {"filed_on": supplement.filed_on, "accession_number": supplement.accession_number}
-            supplement.filed_on = supplement.accession_number = None  # recorded by record_filed_supplement
-            if not self.save(supplement, path, fields, service=save_supplement):
-                continue
-            for row in [*supplement.incorporations.all(), *supplement.enclosures.all()]:
-                delete_record(actor=self.actor, record=row)
-            for report in incorporates:
-                save_record(actor=self.actor, record=SupplementIncorporation(supplement=supplement, report=report))
-            for report in delivered:
-                save_record(actor=self.actor, record=SupplementEnclosure(supplement=supplement, report=report))
-            if filing["filed_on"]:
-                self.file(supplement, path, fields, filing)
-
-    def file(self, supplement: Supplement, path: str, fields: dict[str, str], filing: dict[str, Any]) -> None:
-        """A supplement the dossier records as filed is filed outside the portal's workflow: record it so."""
-        try:
-            record_filed_supplement(actor=self.actor, supplement=supplement, **filing)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                where = path if name == "__all__" else f"{path}.{fields.get(name, name)}"
-                self.problems.extend(Problem(where, message) for message in messages)
-
-    @staticmethod
-    def _supplement_export(values, item, incorporates, delivered) -> dict[str, Any]:
-        return {
-            "number": values["number"],
-            "date": item["date"],
-            "rule": values["rule"],
-            "purpose": values["purpose"],
-            "summary": values["summary"] or None,
-            "incorporates": [r.key for r in incorporates],
-            "delivered_with": [r.key for r in delivered],
-            "first_used_on": item.get("first_used_on"),
-            "filed_on": item.get("filed_on"),
-            "accession_number": values["accession_number"],
-        }
-
-    @staticmethod
-    def _find_supplement(prospectus: Prospectus, values: dict[str, Any]) -> Supplement | None:
-        if values["accession_number"]:
-            found = Supplement.objects.filter(accession_number=values["accession_number"]).first()
-            if found is not None:
-                return found
-        candidates = prospectus.supplements.filter(
-            dated_on=values["dated_on"], rule=values["rule"], purpose=values["purpose"]
-        )
-        if values["number"] is not None:
-            return prospectus.supplements.filter(number=values["number"]).first() or None
-        return candidates.filter(number__isnull=True).first()
-
-    def holders(self, registration: RegistrationStatement) -> None:
-        existing = {h.name: h for h in registration.selling_stockholders.all()}
-        for index, item in enumerate(self.data.get("selling_stockholders") or []):
-            values = {
-                "shares_owned_before": item.get("shares_owned_before"),
-                "shares_offered": item["shares_offered"],
-                "shares_owned_after": item.get("shares_owned_after"),
-                "percent_after": _decimal(item.get("percent_after")),
-                "relationship": item.get("relationship") or "",
-                "email": item.get("email"),
-            }
-            holder = existing.get(item["name"])
-            if holder is None:
-                holder = SellingStockholder(registration_statement=registration, name=item["name"], **values)
-                kind = self.created
-            elif any(getattr(holder, k) != v for k, v in values.items()):
-                for name, value in values.items():
-                    setattr(holder, name, value)
-                kind = self.updated
-            else:
-                continue
-            if self.save(holder, f"$.selling_stockholders[{index}]"):
-                kind["selling stockholder"] += 1
-                existing[holder.name] = holder
-
-    def investors(self, registration: RegistrationStatement) -> None:
-        stored = list(registration.investors.all())
-        by_email = {i.email.lower(): i for i in stored if i.email}
-        by_name = {i.name: i for i in stored if not i.email}
-        for index, item in enumerate(self.data.get("investors") or []):
-            email = item.get("email")
-            investor = by_email.get(email.lower()) if email else by_name.get(item["name"])
-            postal = item.get("postal_address") or ""
-            if investor is None:
-                investor = Investor(
-                    registration_statement=registration, name=item["name"], email=email, postal_address=postal
-                )
-                kind = self.created
-            elif (investor.name, investor.postal_address) != (item["name"], postal):
-                investor.name, investor.postal_address = item["name"], postal
-                kind = self.updated
-            else:
-                continue
-            if self.save(investor, f"$.investors[{index}]"):
-                kind["investor"] += 1
-                if email:
-                    by_email[email.lower()] = investor
-                else:
-                    by_name[investor.name] = investor
-
     def shared_records(self) -> Issuer:
         """The issuer and what other registrations may share: securities, offerings, conditions, reports."""
         issuer = self.issuer()
@@ -560,10 +329,11 @@ class _Import:
         return issuer
 
     def registration_records(self, issuer: Issuer) -> RegistrationStatement:
-        """The registration's own facts: amounts, prospectus, supplements, holders, investors."""
+        """The registration's own facts: amounts, amendments, prospectuses, supplements, holders, investors."""
         registration = self.registration(issuer)
-        prospectus = self.prospectus(registration)
-        self.supplements(prospectus)
+        prospectuses = self.prospectuses(registration)
+        self.supplements(prospectuses)
+        self.terms_changes()
         self.holders(registration)
         self.investors(registration)
         self.fail_if_problems()
@@ -571,20 +341,23 @@ class _Import:
 
     def run(self) -> ImportResult:
         registration = self.registration_records(self.shared_records())
-        return ImportResult(registration=registration, created=self.created, updated=self.updated)
+        return ImportResult(registration=registration, created=self.created, updated=self.updated, changes=self.changes)
 
 
 @transaction.atomic
-def import_dossier(*, actor: Actor, data: dict[str, Any]) -> ImportResult:
-    """Import a parsed dossier: the schema, then the references, then each record as the admin would save it,
-    all in one transaction. Any problem raises DossierError and writes nothing.
+def import_dossier(*, actor: Actor, data: dict[str, Any], update: bool = False) -> ImportResult:
+    """Import a parsed dossier (/1 or /2): the schema, then the references, then each record as the admin would
+    save it, all in one transaction. Any problem raises DossierError and writes nothing.
 
-    A dossier records a past state: importing it drafts no supplement (the compliance check reports any report
-    that still needs one).
+    A fact the portal already holds differently (staff edited it) is a conflict; ``update`` takes the
+    dossier's value instead and lists each change in ``ImportResult.changes``. A dossier records a past state:
+    importing it drafts no supplement (the compliance check reports any report that still needs one).
     """
-    validate(data)
-    return _Import(data, actor).run()
+    document = validate(data)
+    return _Import(document, actor, update).run()
 
 
-def import_dossier_bytes(*, actor: Actor, raw: bytes | str, max_bytes: int | None = None) -> ImportResult:
-    return import_dossier(actor=actor, data=parse(raw, max_bytes=max_bytes))
+def import_dossier_bytes(
+    *, actor: Actor, raw: bytes | str, max_bytes: int | None = None, update: bool = False
+) -> ImportResult:
+    return import_dossier(actor=actor, data=parse(raw, max_bytes=max_bytes), update=update)

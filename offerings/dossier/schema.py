@@ -1,6 +1,8 @@
-"""The offering dossier format (``offering-dossier/1``): loading, schema validation, reference checks.
+"""The offering dossier formats: loading and schema validation.
 
-The schema file beside this module is a verbatim copy of the shared format; tests keep it identical.
+``offering-dossier/2`` is the project's own format (``offering-dossier-2.schema.json``, documented in
+docs/dossier.md); ``offering-dossier/1`` (``offering-dossier-1.schema.json``, a verbatim copy of the first
+shared format) still imports, upgraded in memory (``upgrade.py``).
 """
 
 import json
@@ -14,8 +16,12 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-FORMAT = "offering-dossier/1"
-SCHEMA_PATH = Path(__file__).with_name("offering-dossier-1.schema.json")
+FORMAT = "offering-dossier/2"
+SCHEMA_PATHS = {
+    "offering-dossier/1": Path(__file__).with_name("offering-dossier-1.schema.json"),
+    "offering-dossier/2": Path(__file__).with_name("offering-dossier-2.schema.json"),
+}
+SCHEMA_PATH = SCHEMA_PATHS[FORMAT]
 MAX_NESTING = 32
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -39,13 +45,13 @@ class DossierError(Exception):
 
 
 @cache
-def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text())
+def schema(version: str = FORMAT) -> dict[str, Any]:
+    return json.loads(SCHEMA_PATHS[version].read_text())
 
 
 @cache
-def validator() -> Draft202012Validator:
-    return Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
+def validator(version: str = FORMAT) -> Draft202012Validator:
+    return Draft202012Validator(schema(version), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -124,11 +130,11 @@ def short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def validate_schema(data: dict[str, Any]) -> list[Problem]:
+def validate_schema(data: dict[str, Any], *, version: str = FORMAT) -> list[Problem]:
     # A oneOf/anyOf failure (e.g. a value that may be a decimal string or null) says little by itself:
     # best_match descends to the alternative that came closest, which names the field and the problem.
     errors = sorted(
-        (best_match([e]) if e.context else e for e in validator().iter_errors(data)),
+        (best_match([e]) if e.context else e for e in validator(version).iter_errors(data)),
         key=lambda e: (list(e.absolute_path), e.validator),
     )
     problems: list[Problem] = []
@@ -141,130 +147,25 @@ def validate_schema(data: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-class _References:
-    """Checks across a dossier's sections that the schema cannot express, collecting every problem."""
+def validate(data: dict[str, Any]) -> dict[str, Any]:
+    """Check a parsed dossier of either format and return it as ``offering-dossier/2``.
 
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.problems: list[Problem] = []
-        self.accessions: dict[str, str] = {}
+    The schema of the file's own format first, then (on the /2 form) the references and relations the schema
+    cannot state; problems in a /1 file are reported at the /1 file's paths.
+    """
+    from .references import check_references  # the reference checks read /2 documents built here
+    from .upgrade import FORMAT_1, upgrade_v1, v1_path
 
-    def defined(self, section: str) -> set[str]:
-        keys: set[str] = set()
-        for index, item in enumerate(self.data.get(section) or []):
-            key = item["key"]
-            if key in keys:
-                self.problems.append(Problem(f"$.{section}[{index}].key", f"key {key!r} is defined twice"))
-            keys.add(key)
-        return keys
-
-    def use(self, path: str, key: str | None, keys: set[str], what: str) -> None:
-        if key is not None and key not in keys:
-            self.problems.append(Problem(path, f"{what} {key!r} is not defined in this dossier"))
-
-    def accession(self, path: str, number: str | None) -> None:
-        if not number:
-            return
-        if number in self.accessions:
-            self.problems.append(Problem(f"{path}.accession_number", f"{number} is also {self.accessions[number]}"))
-        self.accessions[number] = path
-
-    def securities_and_offerings(self, securities: set[str]) -> None:
-        for i, security in enumerate(self.data.get("securities") or []):
-            if security.get("converts"):
-                self.use(f"$.securities[{i}].converts.into", security["converts"]["into"], securities, "security")
-                if security["converts"]["into"] == security["key"]:
-                    self.problems.append(
-                        Problem(f"$.securities[{i}].converts.into", "a security cannot convert into itself")
-                    )
-        for i, offering in enumerate(self.data.get("offerings") or []):
-            for j, component in enumerate(offering.get("unit_components") or []):
-                path = f"$.offerings[{i}].unit_components[{j}]"
-                self.use(f"{path}.security", component["security"], securities, "security")
-                if isinstance(component["quantity"], str) and Decimal(component["quantity"]) == 0:
-                    self.problems.append(Problem(f"{path}.quantity", "must be more than 0"))
-            closed_on, closed_in = offering.get("closed_on"), offering.get("closed_in")
-            if closed_on and closed_in and closed_on[:7] != closed_in:
-                self.problems.append(Problem(f"$.offerings[{i}].closed_in", "does not match the month of closed_on"))
-        for i, condition in enumerate(self.data.get("conditions") or []):
-            for j, key in enumerate(condition["restricts"]):
-                self.use(f"$.conditions[{i}].restricts[{j}]", key, securities, "security")
-
-    def registration(self, securities: set[str], offerings: set[str]) -> None:
-        registration = self.data["registration_statement"]
-        registered_seen: set[str] = set()
-        for i, registered in enumerate(registration["registered"]):
-            path = f"$.registration_statement.registered[{i}]"
-            self.use(f"{path}.security", registered["security"], securities, "security")
-            if registered["security"] in registered_seen:
-                self.problems.append(
-                    Problem(f"{path}.security", f"security {registered['security']!r} is registered twice")
-                )
-            registered_seen.add(registered["security"])
-            for j, component in enumerate(registered.get("components") or []):
-                where = f"{path}.components[{j}]"
-                self.use(f"{where}.from_security", component.get("from_security"), securities, "security")
-                self.use(f"{where}.from_offering", component.get("from_offering"), offerings, "offering")
-        filed, effective = registration.get("filed_on"), registration.get("effective_on")
-        if filed and effective and effective < filed:
-            self.problems.append(Problem("$.registration_statement.effective_on", "is before the filing date"))
-
-    def reports(self) -> None:
-        for i, report in enumerate(self.data.get("periodic_reports") or []):
-            self.accession(f"$.periodic_reports[{i}]", report.get("accession_number"))
-            if report.get("filed_on") and report.get("period_end") and report["filed_on"] < report["period_end"]:
-                self.problems.append(
-                    Problem(f"$.periodic_reports[{i}].filed_on", "is before the end of the period covered")
-                )
-
-    def supplements(self, reports: set[str]) -> None:
-        numbers: set[int] = set()
-        for i, supplement in enumerate(self.data.get("supplements") or []):
-            path = f"$.supplements[{i}]"
-            for field in ("incorporates", "delivered_with"):
-                keys = supplement.get(field) or []
-                for j, key in enumerate(keys):
-                    self.use(f"{path}.{field}[{j}]", key, reports, "periodic report")
-                if len(set(keys)) != len(keys):
-                    self.problems.append(Problem(f"{path}.{field}", "lists a report twice"))
-            number = supplement.get("number")
-            if number is not None:
-                if number in numbers:
-                    self.problems.append(Problem(f"{path}.number", f"supplement number {number} is used twice"))
-                numbers.add(number)
-            self.accession(path, supplement.get("accession_number"))
-            if supplement.get("accession_number") and not supplement.get("filed_on"):
-                self.problems.append(Problem(f"{path}.filed_on", "an accession number is given but no filing date"))
-            if supplement.get("filed_on") and supplement["filed_on"] < self.data["prospectus"]["date"]:
-                self.problems.append(Problem(f"{path}.filed_on", "is before the date of the prospectus it supplements"))
-
-    def investors(self) -> None:
-        emails: set[str] = set()
-        for i, investor in enumerate(self.data.get("investors") or []):
-            email = (investor.get("email") or "").lower()
-            if email:
-                if email in emails:
-                    self.problems.append(Problem(f"$.investors[{i}].email", f"{investor['email']} is listed twice"))
-                emails.add(email)
-
-
-def check_references(data: dict[str, Any]) -> list[Problem]:
-    """Every key used is defined once; numbers and dates that the schema cannot relate make sense together."""
-    check = _References(data)
-    securities, offerings = check.defined("securities"), check.defined("offerings")
-    check.defined("conditions")  # duplicates are reported; nothing refers to conditions by key
-    reports = check.defined("periodic_reports")
-    check.securities_and_offerings(securities)
-    check.registration(securities, offerings)
-    check.reports()
-    check.supplements(reports)
-    check.investors()
-    return check.problems
-
-
-def validate(data: dict[str, Any]) -> None:
-    problems = validate_schema(data)
-    if not problems:
-        problems = check_references(data)
+    version = data.get("format")
+    if version not in SCHEMA_PATHS:
+        raise DossierError([Problem("$.format", f"{short(version)} is not one of {', '.join(SCHEMA_PATHS)}")])
+    problems = validate_schema(data, version=version)
     if problems:
         raise DossierError(problems)
+    document = upgrade_v1(data) if version == FORMAT_1 else data
+    problems = check_references(document)
+    if version == FORMAT_1:
+        problems = [Problem(v1_path(p.path), p.message) for p in problems]
+    if problems:
+        raise DossierError(problems)
+    return document

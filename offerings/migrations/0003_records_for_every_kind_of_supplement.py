@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['prospectus', 'supplement', 'position', 'id'],
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.CreateModel(

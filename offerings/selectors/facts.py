@@ -96,7 +96,7 @@ def registration_facts(registration: RegistrationStatement, issuer: facts.Issuer
     supplements = (
         Supplement.objects.filter(prospectus__registration_statement=registration)
         .select_related("prospectus__registration_statement")
-        .prefetch_related("incorporations")
+        .prefetch_related("incorporations", "attachments")
     )
     return facts.RegistrationFacts(
         id=registration.pk,
@@ -128,6 +128,7 @@ def registration_facts(registration: RegistrationStatement, issuer: facts.Issuer
                 first_used_on=s.first_used_on,
                 filed_on=s.filed_on,
                 incorporates=tuple(i.report_id for i in s.incorporations.all()),
+                attaches=tuple(a.report_id for a in s.attachments.all()),
             )
             for s in supplements
         ),

@@ -103,8 +103,6 @@ def approve_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
 def _set_filing(supplement: Supplement, *, filed_on: datetime.date | None, accession_number: str | None) -> None:
     supplement.filed_on = filed_on
     supplement.accession_number = accession_number or None
-    if supplement.filed_on is None:
-        raise ValidationError({"filed_on": "Enter the EDGAR filing date."})
     supplement.full_clean()
     supplement.status = SupplementStatus.FILED
     supplement.save()
@@ -117,6 +115,8 @@ def file_supplement(
     """Record the EDGAR filing of an approved supplement; from here on it is never edited or deleted."""
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.FILED)
+    if not filed_on:
+        raise ValidationError({"filed_on": "Enter the EDGAR filing date."})
     if not accession_number:
         raise ValidationError({"accession_number": "Enter the EDGAR accession number of the filing."})
     _set_filing(supplement, filed_on=filed_on, accession_number=accession_number)
@@ -129,7 +129,9 @@ def record_filed_supplement(
 ) -> Supplement:
     """Record a supplement filed outside the portal's workflow (an imported dossier's history) as filed.
 
-    Its documents are rendered from the records on first use, as for any filed supplement.
+    Its filing date and accession number may be unknown: an earlier supplement known only by its number, or
+    only by its accession number, is filed all the same (never a draft that looks overdue). Its documents are
+    rendered from the records on first use, as for any filed supplement.
     """
     if supplement.pk is not None:
         supplement = _locked(supplement)

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from offerings.dossier.upgrade import upgrade_v1
 from offerings.models import PeriodicReport, RegistrationStatement, Supplement, SupplementStatus
 from offerings.services import supplements as services
 from tests import factories
@@ -179,7 +180,7 @@ def test_dossier_upload_page_lists_problems_and_imports_nothing(staff):
 def test_registration_dossier_downloads_as_canonical_json(staff, bestnet, bestnet_data):
     response = staff.get(reverse("admin:offerings_registrationstatement_dossier", args=[bestnet.pk]))
     assert response["Content-Disposition"] == 'attachment; filename="dossier-333-105026.json"'
-    assert json.loads(response.content) == bestnet_data
+    assert json.loads(response.content) == upgrade_v1(bestnet_data)
 
 
 def test_adding_a_periodic_report_in_the_admin_drafts_the_incorporating_supplement(staff, bestnet):

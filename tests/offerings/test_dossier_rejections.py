@@ -55,7 +55,7 @@ BAD_DOSSIERS: list[tuple[str, str, str]] = [
     # (id, raw JSON text, JSON path the message must name)
     ("malformed-json", '{"format": "offering-dossier/1", "issuer": {', "$"),
     ("not-an-object", "[1, 2, 3]", "$"),
-    ("wrong-format", mutate(setter(["format"], "offering-dossier/2")), "$.format"),
+    ("wrong-format", mutate(setter(["format"], "offering-dossier/3")), "$.format"),
     ("missing-issuer", mutate(lambda d: d.pop("issuer")), "$"),
     ("issuer-name-empty", mutate(setter(["issuer", "name"], "")), "$.issuer.name"),
     ("cik-letters", mutate(setter(["issuer", "cik"], "79969X")), "$.issuer.cik"),

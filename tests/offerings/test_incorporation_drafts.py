@@ -9,7 +9,7 @@ import datetime
 import pytest
 
 from compliance.selectors import findings_for_registration
-from offerings.models import AmendmentKind, PeriodicReport, Supplement, SupplementIncorporation
+from offerings.models import AmendmentKind, PeriodicReport, Supplement, SupplementAttachment, SupplementIncorporation
 from offerings.services import reports as report_services
 from tests import factories
 from tests.actors import TEST_ACTOR
@@ -144,3 +144,16 @@ def test_drafts_created_equal_the_gaps_the_check_reports(rows, form, filed_on, i
     assert all(d.dated_on == filed_on and list(d.incorporates.all()) == [report] for d in drafts)
     assert _gaps(registrations, report, as_of) == []
     assert Supplement.objects.filter(incorporations__report=report).count() == len(expected) + len(incorporated)
+
+
+@pytest.mark.django_db
+def test_a_report_a_supplement_attaches_is_brought_in_and_drafts_nothing():
+    """Periodic report attached: the report's content is part of the supplement, so no gap remains."""
+    issuer = factories.IssuerFactory(fiscal_year_end="")
+    [registration] = _registrations(issuer, [(False, D(2020, 5, 1), D(2020, 5, 1), None, None)])
+    report = PeriodicReport(issuer=issuer, form="10-Q", period_end=D(2020, 6, 30), filed_on=FILED)
+    report = report_services.record_periodic_report(actor=TEST_ACTOR, report=report, auto_draft=False).report
+    attaching = factories.SupplementFactory(prospectus=registration.prospectuses.get(), dated_on=FILED)
+    SupplementAttachment.objects.create(supplement=attaching, report=report)
+    assert _gaps([registration], report, FILED) == []
+    assert report_services.draft_incorporation_supplements(actor=TEST_ACTOR, report=report) == []

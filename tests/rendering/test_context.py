@@ -13,7 +13,8 @@ from . import dossiers
 
 
 def _supplement(data: dict) -> Supplement:
-    registration = import_dossier(actor=TEST_ACTOR, data=data).registration
+    """Import ``data`` (over the records of an earlier call: ``update`` takes the dossier's values)."""
+    registration = import_dossier(actor=TEST_ACTOR, data=data, update=True).registration
     return Supplement.objects.get(prospectus__registration_statement=registration)
 
 
