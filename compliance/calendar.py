@@ -116,7 +116,9 @@ def periodic_report_events(
         return
     for due in periodic_reports.periodic_dues_between(
         fiscal_year_end=facts.fiscal_year_end,
-        filer_category=facts.filer_category,
+        filer_category=periodic_reports.deadline_category(
+            filer_category=facts.filer_category, foreign_private_issuer=facts.foreign_private_issuer
+        ),
         reported_period_ends=facts.reported_period_ends(window.start),
         notices=issuer.notices,
         start=window.start,

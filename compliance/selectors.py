@@ -9,7 +9,16 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from offerings.domain import incorporation, periodic_reports, reconciliation, rule_424b, section_10a3
+from offerings.domain import (
+    chain,
+    holders,
+    incorporation,
+    periodic_reports,
+    reconciliation,
+    rule_424b,
+    section_10a3,
+    terms,
+)
 from offerings.domain.calendar import BusinessCalendar
 from offerings.domain.facts import IssuerFacts, RegistrationBundle
 from offerings.domain.findings import Finding
@@ -67,6 +76,13 @@ def _reconciliation_findings(bundle: RegistrationBundle, issuer: IssuerFacts, as
             involved_security_ids=bundle.involved_security_ids(),
             as_of=as_of,
         ),
+        *holders.holder_findings(
+            registration=bundle.registration, amounts=bundle.amounts, securities=issuer.securities
+        ),
+        *terms.terms_findings(
+            registration=bundle.registration, amounts=bundle.amounts, securities=issuer.securities, as_of=as_of
+        ),
+        *terms.transfer_findings(bundle.registration),
     ]
 
 
@@ -74,6 +90,8 @@ def _currency_findings(bundle: RegistrationBundle, as_of: datetime.date, calenda
     facts = bundle.registration
     return [
         *incorporation.incorporation_gaps(registration=facts, as_of=as_of),
+        *incorporation.form_findings(facts),
+        *chain.chain_findings(facts),
         *rule_424b.supplement_filing_findings(
             registration=facts, as_of=as_of, calendar=calendar, business_days=conf.rule_424b_business_days()
         ),
@@ -90,7 +108,9 @@ def _periodic_findings(issuer: CheckedIssuer, as_of: datetime.date, calendar: Bu
             issuer_id=facts.id,
             issuer_name=facts.name,
             fiscal_year_end=facts.fiscal_year_end,
-            filer_category=facts.filer_category,
+            filer_category=periodic_reports.deadline_category(
+                filer_category=facts.filer_category, foreign_private_issuer=facts.foreign_private_issuer
+            ),
             reported_period_ends=facts.reported_period_ends(as_of),
             notices=issuer.notices,
             as_of=as_of,
@@ -115,7 +135,7 @@ def _findings(
         RegistrationStatement, registration=registration, as_of=as_of
     ):
         findings += contributed
-    return sorted(findings, key=Finding.sort_key)
+    return sorted((f.checked(as_of) for f in findings), key=Finding.sort_key)
 
 
 def findings_for_registration(

@@ -515,6 +515,10 @@ class PeriodicReport(models.Model):
     def __str__(self) -> str:
         return self.describe()
 
+    def clean(self) -> None:
+        if self.filed_on and self.period_end and self.filed_on < self.period_end:
+            raise ValidationError({"filed_on": "A periodic report is filed after the period it covers has ended."})
+
     @property
     def is_annual(self) -> bool:
         return self.form in ANNUAL_FORMS
@@ -671,6 +675,10 @@ class Supplement(models.Model):
     def is_filed(self) -> bool:
         return self.status == SupplementStatus.FILED
 
+    def clean(self) -> None:
+        if self.filed_on and self.dated_on and self.filed_on < self.dated_on:
+            raise ValidationError({"filed_on": "A supplement is filed on or after the date on its date line."})
+
     @property
     def is_frozen(self) -> bool:
         """Approved and filed supplements serve stored bytes; their content no longer changes."""
@@ -715,7 +723,21 @@ class SupplementPart(models.Model):
             )
 
 
-class SupplementIncorporation(SupplementPart):
+class BringsInReport:
+    """Rule: a supplement can incorporate or attach only a report already filed on its date."""
+
+    def clean(self) -> None:
+        supplement, report = self.supplement, self.report
+        if supplement.dated_on and report.filed_on and report.filed_on > supplement.dated_on:
+            raise ValidationError(
+                {
+                    "report": f"{report.describe()} was filed on {long_date(report.filed_on)}, after the supplement's "
+                    f"date ({long_date(supplement.dated_on)})."
+                }
+            )
+
+
+class SupplementIncorporation(BringsInReport, SupplementPart):
     supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="incorporations")
     report = models.ForeignKey(PeriodicReport, on_delete=models.PROTECT, related_name="incorporations")
 
@@ -776,7 +798,7 @@ class SupplementSection(SupplementPart):
         return self.heading or self.body[:60]
 
 
-class SupplementAttachment(SupplementPart):
+class SupplementAttachment(BringsInReport, SupplementPart):
     """A periodic report that is the body of the supplement (an issuer that cannot incorporate forward files its
     10-Q, 10-K, 20-F, 6-K or 8-K this way): the report's content is part of the supplement."""
 

@@ -22,6 +22,38 @@ class ReportFacts:
 
 
 @dataclass(frozen=True)
+class HolderRowFacts:
+    name: str
+    change: str  # listed, added, amended, removed
+    owned_before: int | None = None
+    offered: int | None = None
+    owned_after: int | None = None
+    percent_after: Decimal | None = None
+    principal_owned: Decimal | None = None
+    principal_offered: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class HolderTableFacts:
+    id: int
+    mode: str  # restate, amend
+    security_id: int | None
+    shares_outstanding: int | None
+    rows: Sequence[HolderRowFacts] = ()
+
+
+@dataclass(frozen=True)
+class EventFacts:
+    id: int
+    kind: str  # exercise, conversion, redemption, transfer, refinancing, financing, other
+    occurred_on: datetime.date | None
+    security_id: int | None
+    shares: int | None = None
+    holder: str = ""
+    transferee: str = ""
+
+
+@dataclass(frozen=True)
 class SupplementFacts:
     id: int
     label: str  # "Prospectus supplement dated July 16, 2003 (333-105026)"
@@ -31,6 +63,11 @@ class SupplementFacts:
     filed_on: datetime.date | None = None
     incorporates: Sequence[int] = ()  # report ids
     attaches: Sequence[int] = ()  # report ids whose content is part of the supplement
+    number: int | None = None
+    dated_on: datetime.date | None = None
+    prospectus_id: int | None = None
+    holder_tables: Sequence[HolderTableFacts] = ()
+    events: Sequence[EventFacts] = ()
 
     @property
     def brings_in(self) -> frozenset[int]:
@@ -56,6 +93,7 @@ class ProspectusFacts:
     id: int
     dated_on: datetime.date
     information_as_of: datetime.date | None = None
+    holder_tables: Sequence[HolderTableFacts] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +107,8 @@ class RegistrationFacts:
     amendments: Sequence[AmendmentFacts] = ()
     supplements: Sequence[SupplementFacts] = ()
     reports: Sequence[ReportFacts] = field(default_factory=tuple)  # the issuer's periodic reports
+    form: str = ""  # S-1, SB-2, F-3...
+    filed_on: datetime.date | None = None
 
     def baseline_on(self) -> datetime.date | None:
         """The date up to which the prospectus already speaks: its own date or the latest amendment's filing."""
@@ -87,6 +127,16 @@ class SecurityFacts:
     shares_per_security: Decimal | None = None
     price_per_share: Decimal | None = None
     expires_on: datetime.date | None = None
+    conversion_rate_per_1000: Decimal | None = None
+    terms_changes: Sequence["TermsChangeFacts"] = ()
+
+
+@dataclass(frozen=True)
+class TermsChangeFacts:
+    kind: str  # repricing, temporary_repricing, extension, anti_dilution_reset, other
+    effective_on: datetime.date | None
+    ends_on: datetime.date | None
+    price_after: Decimal | None
 
 
 @dataclass(frozen=True)
@@ -132,6 +182,7 @@ class IssuerFacts:
     securities: Mapping[int, SecurityFacts]
     offerings: Mapping[int, OfferingFacts]
     conditions: tuple[ConditionFacts, ...]
+    foreign_private_issuer: bool = False
 
     def reported_period_ends(self, as_of: datetime.date) -> list[datetime.date]:
         """Periods whose 10-K/10-Q is on record as of the date (a report without a filing date counts)."""

@@ -11,7 +11,7 @@ import datetime
 from .dates import long_date
 from .facts import RegistrationFacts, ReportFacts
 from .findings import Finding, Severity
-from .forms import INCORPORATED_FORMS
+from .forms import FORWARD_INCORPORATION_BY_FORM, INCORPORATED_FORMS, S1_FORWARD_INCORPORATION_FROM
 
 
 def needs_incorporation(*, registration: RegistrationFacts, report: ReportFacts) -> bool:
@@ -61,3 +61,40 @@ def incorporation_gaps(*, registration: RegistrationFacts, as_of: datetime.date)
             )
         )
     return findings
+
+
+def forward_incorporation_permitted(*, form: str, filed_on: datetime.date | None) -> bool | None:
+    """Whether the form allows forward incorporation: True, False, or None where it depends on the issuer.
+
+    Form S-1 allows it for an eligible smaller reporting company since January 19, 2016 (Item 12(b)); before
+    that it did not. Forms S-3, F-3 and S-8 always do; SB-1, SB-2, S-2 and F-1 never did.
+    """
+    allowed = FORWARD_INCORPORATION_BY_FORM.get(form)
+    if allowed == "eligible":
+        start = datetime.date.fromisoformat(S1_FORWARD_INCORPORATION_FROM)
+        return None if filed_on is None or filed_on >= start else False
+    return allowed if isinstance(allowed, bool) else None
+
+
+def form_findings(registration: RegistrationFacts) -> list[Finding]:
+    """FORWARD_INCORPORATION_NOT_PERMITTED: the registration is recorded as incorporating forward on a form
+    that does not allow it, so new reports reach the prospectus only by supplement."""
+    if not registration.forward_incorporation or not registration.form:
+        return []
+    if forward_incorporation_permitted(form=registration.form, filed_on=registration.filed_on) is not False:
+        return []
+    return [
+        Finding(
+            "FORWARD_INCORPORATION_NOT_PERMITTED",
+            Severity.WARNING,
+            f"Registration No. {registration.file_number} is on Form {registration.form}, which does not allow "
+            f"forward incorporation, yet it is recorded as incorporating later reports automatically; each new "
+            f"report then needs a Rule 424(b)(3) supplement.",
+            "registration",
+            registration.id,
+            data={
+                "form": registration.form,
+                "filed_on": registration.filed_on.isoformat() if registration.filed_on else None,
+            },
+        )
+    ]

@@ -131,8 +131,28 @@ def fiscal_periods(fiscal_year_end: str, *, from_year: int, to_year: int) -> Ite
             yield FiscalPeriod(period_end=period_end, kind=kind, fiscal_year_end=year_end)
 
 
+# A foreign private issuer (Exchange Act Rule 3b-4) files an annual report on Form 20-F and no quarterly
+# report (its Form 6-K reports have no fixed due date). The 20-F is due four months after the fiscal year
+# end for fiscal years ending on or after December 15, 2011, six months before (Release 33-8959).
+FOREIGN_PRIVATE_ISSUER = "foreign_private_issuer"
+FORM_20F_MONTHS: tuple[tuple[datetime.date, int], ...] = ((datetime.date(2011, 12, 15), 4), (datetime.date.min, 6))
+
+
+def deadline_category(*, filer_category: str, foreign_private_issuer: bool) -> str:
+    """The deadline rules an issuer files under: a foreign private issuer's 20-F rules whatever its size."""
+    return FOREIGN_PRIVATE_ISSUER if foreign_private_issuer else filer_category
+
+
+def form_20f_months(fiscal_year_end: datetime.date) -> int:
+    """Months from the fiscal year end to the Form 20-F due date (General Instruction A.(b) of Form 20-F)."""
+    return next(months for start, months in FORM_20F_MONTHS if fiscal_year_end >= start)
+
+
 def report_form(*, filer_category: str, kind: ReportKind, period_end: datetime.date, due_on: datetime.date) -> str:
-    """10-K or 10-Q; 10-KSB or 10-QSB for a small business issuer while Regulation S-B forms were in use."""
+    """10-K or 10-Q; 10-KSB or 10-QSB for a small business issuer while Regulation S-B forms were in use; 20-F
+    for a foreign private issuer."""
+    if filer_category == FOREIGN_PRIVATE_ISSUER:
+        return "20-F"
     if filer_category == "small_business_issuer":
         if kind == ReportKind.QUARTERLY and period_end <= LAST_10QSB_PERIOD_END:
             return "10-QSB"
@@ -176,16 +196,21 @@ def periodic_due(
     rules: Sequence[DeadlineRule] = PERIODIC_DEADLINES_DEFAULT,
     extension_days: Mapping[ReportKind, int] = RULE_12B25_EXTENSION_DAYS_DEFAULT,
 ) -> PeriodicDue:
-    """Due date of the 10-K/10-Q for ``period``.
+    """Due date of the 10-K/10-Q (or a foreign private issuer's 20-F) for ``period``.
 
-    Rules 13a-1/13a-13: ``days`` after period end; Rule 0-3: a weekend or holiday due date moves to the next
-    business day. Rule 12b-25(b): an NT filed no later than one business day after the due date extends it to
-    the 15th (10-K) or 5th (10-Q) calendar day after the prescribed due date, again moved off a closed day.
+    Rules 13a-1/13a-13: ``days`` after period end; Form 20-F: four (before 2011-12-15, six) months after the
+    fiscal year end; Rule 0-3: a weekend or holiday due date moves to the next business day. Rule 12b-25(b):
+    an NT filed no later than one business day after the due date extends it to the 15th (10-K, 20-F) or 5th
+    (10-Q) calendar day after the prescribed due date, again moved off a closed day.
     """
-    days = days_after_period_end(
-        filer_category=filer_category, kind=period.kind, fiscal_year_end=period.fiscal_year_end, rules=rules
-    )
-    prescribed = period.period_end + datetime.timedelta(days=days)
+    if filer_category == FOREIGN_PRIVATE_ISSUER:
+        prescribed = add_months(period.period_end, form_20f_months(period.fiscal_year_end))
+        days = (prescribed - period.period_end).days
+    else:
+        days = days_after_period_end(
+            filer_category=filer_category, kind=period.kind, fiscal_year_end=period.fiscal_year_end, rules=rules
+        )
+        prescribed = period.period_end + datetime.timedelta(days=days)
     due = calendar.on_or_after(prescribed)
     notice = next((n for n in notices if n.kind == period.kind and n.period_end == period.period_end), None)
     timely = None
@@ -207,10 +232,17 @@ def periodic_due(
     )
 
 
-def periods_after(fiscal_year_end: str, after: datetime.date, *, count: int) -> list[FiscalPeriod]:
-    """The ``count`` fiscal periods ending after ``after``, in order."""
-    periods = fiscal_periods(fiscal_year_end, from_year=after.year, to_year=after.year + count // 4 + 2)
-    return [p for p in periods if p.period_end > after][:count]
+def periods_after(
+    fiscal_year_end: str, after: datetime.date, *, count: int, filer_category: str = ""
+) -> list[FiscalPeriod]:
+    """The ``count`` fiscal periods ending after ``after``, in order (only fiscal years for a foreign private
+    issuer, which files no quarterly report)."""
+    years = count if filer_category == FOREIGN_PRIVATE_ISSUER else count // 4
+    periods = fiscal_periods(fiscal_year_end, from_year=after.year, to_year=after.year + years + 2)
+    wanted = [p for p in periods if p.period_end > after]
+    if filer_category == FOREIGN_PRIVATE_ISSUER:
+        wanted = [p for p in wanted if p.kind == ReportKind.ANNUAL]
+    return wanted[:count]
 
 
 def next_unreported_period(
@@ -228,8 +260,8 @@ def next_unreported_period(
     """
     reported = [d for d in reported_period_ends if d is not None]
     if reported:
-        return periods_after(fiscal_year_end, max(reported), count=1)[0]
-    for period in periods_after(fiscal_year_end, add_months(as_of, -6), count=8):
+        return periods_after(fiscal_year_end, max(reported), count=1, filer_category=filer_category)[0]
+    for period in periods_after(fiscal_year_end, add_months(as_of, -6), count=8, filer_category=filer_category):
         due = periodic_due(period=period, filer_category=filer_category, calendar=calendar, rules=rules)
         if due.due_on >= as_of:
             return period
@@ -332,7 +364,8 @@ def periodic_dues_between(
     """Unreported 10-K/10-Q due dates falling in ``start``..``end``, for the compliance calendar."""
     reported = set(reported_period_ends)
     result = []
-    for period in periods_after(fiscal_year_end, add_months(start, -12), count=4 * ((end.year - start.year) + 3)):
+    count = 4 * ((end.year - start.year) + 3)
+    for period in periods_after(fiscal_year_end, add_months(start, -12), count=count, filer_category=filer_category):
         if period.period_end in reported:
             continue
         due = periodic_due(

@@ -109,7 +109,8 @@ class _Import(RegistrationImport, SupplementImport):
         """Each message of a refusal at the JSON path of the field it names."""
         messages = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
         for name, texts in messages.items():
-            where = path if name == "__all__" else f"{path}.{(fields or {}).get(name, name)}"
+            mapped = (fields or {}).get(name, name)
+            where = path if name == "__all__" or not mapped else f"{path}.{mapped}"
             self.problems.extend(Problem(where, text) for text in texts)
 
     def conflict(self, path: str, what: str, stored: Any, incoming: Any) -> None:

@@ -33,7 +33,7 @@ from ..models import (
     SupplementIncorporation,
     SupplementSection,
 )
-from ..services.records import delete_record, save_record
+from ..services.records import delete_record
 from ..services.supplements import record_filed_supplement, save_supplement
 from . import canonical, exporter
 from .schema import Problem, short
@@ -407,14 +407,15 @@ class SupplementImport:
         for table in supplement.holder_tables.all():
             self.delete_table(table)
         reports = self.reports
-        for key in item.get("incorporates") or []:
-            save_record(actor=self.actor, record=SupplementIncorporation(supplement=supplement, report=reports[key]))
-        for key in item.get("delivered_with") or []:
-            save_record(actor=self.actor, record=SupplementEnclosure(supplement=supplement, report=reports[key]))
+        for i, key in enumerate(item.get("incorporates") or []):
+            record = SupplementIncorporation(supplement=supplement, report=reports[key])
+            self.save(record, f"{path}.incorporates[{i}]", {"report": ""})
+        for i, key in enumerate(item.get("delivered_with") or []):
+            record = SupplementEnclosure(supplement=supplement, report=reports[key])
+            self.save(record, f"{path}.delivered_with[{i}]", {"report": ""})
         for i, key in enumerate(item.get("attaches") or []):
-            save_record(
-                actor=self.actor, record=SupplementAttachment(supplement=supplement, report=reports[key], position=i)
-            )
+            record = SupplementAttachment(supplement=supplement, report=reports[key], position=i)
+            self.save(record, f"{path}.attaches[{i}]", {"report": ""})
         for i, table in enumerate(item.get("holder_tables") or []):
             record = HolderTable(supplement=supplement, position=i)
             self.holder_table(record, canonical.holder_table(table), f"{path}.holder_tables[{i}]")
