@@ -5,85 +5,33 @@ renditions (PDF, EDGAR HTML, EDGAR text) all render this one context, so they sa
 Strings are plain ``str`` (never marked safe): the templates autoescape every one of them.
 
 ``build_context`` reads the records once (``documents.selectors.supplement_bundle``) and assembles the
-document part by part, in the order it reads: cover, risk legend, registration, selling stockholders,
-proceeds and conditions, incorporation, holders table, delivered documents, metadata. The phrases the
-parts are made of live in ``documents.phrases``.
+document: the cover page (title, rule, prospectus date, every registration number the prospectus covers, the
+issuer, what the prospectus offers, the reading instruction, staff's summary, where the securities trade, the
+risk legend, the Item 501(b)(7) legend, the date line), then the body part by part (``documents.body``). A
+supplement whose date is not recorded cannot be rendered: ``RenderError``.
 """
 
-import datetime
-import re
 from dataclasses import dataclass, field
 
-from offerings.domain.reconciliation import exercise_proceeds
-from offerings.models import (
-    PeriodicReport,
-    RegisteredAmount,
-    SecurityKind,
-    SellingStockholder,
-    Supplement,
-    SupplementPurpose,
-)
-from offerings.selectors.facts import registered_amount_fact, security_fact
+from offerings.models import Supplement, SupplementPurpose
 
 from . import formatting as fmt
-from .phrases import (
-    Nouns,
-    component_phrase,
-    condition_sentence,
-    exercise_events,
-    offering_label,
-    offering_phrase,
-    registered_item,
-    short_title,
-)
+from . import offering
+from .blocks import Part
+from .body import body_parts
+from .errors import RenderError
+from .offering import Incorporation, SellingTerms
+from .phrases import Nouns, condition_sentence
+from .references import holder_words
 from .selectors import SupplementBundle, supplement_bundle
 
-_RISK_KEY = re.compile(r"risk", re.IGNORECASE)
-_ANNUAL_RISK_KEY = re.compile(r"risk|factors", re.IGNORECASE)
-_SELLING_KEY = re.compile(r"selling\s+(stock|share|security|unit)holders", re.IGNORECASE)
-_INCORPORATION_KEY = re.compile(r"incorporat", re.IGNORECASE)
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+__all__ = ["DocumentMetadata", "Incorporation", "SellingTerms", "SupplementContext", "assemble_context"]
 
-
-@dataclass(frozen=True)
-class PageReference:
-    section: str
-    page: int
-    document: str
-
-
-@dataclass(frozen=True)
-class HolderRow:
-    name: str
-    owned_before: str
-    offered: str
-    owned_after: str
-    percent_after: str
-    relationship: str
-
-
-@dataclass(frozen=True)
-class Section:
-    heading: str
-    paragraphs: list[str]
-
-
-@dataclass(frozen=True)
-class SellingTerms:
-    """How the selling stockholders sell: what is offered, where the prospectus names them, on which market."""
-
-    offered: str  # "shares of our common stock", or "securities" when several are registered
-    where: str  # 'the "Selling Stockholders" section beginning on page 31 of the prospectus'
-    market: str  # "on the Nasdaq Capital Market"
-
-
-@dataclass(frozen=True)
-class Incorporation:
-    """What an incorporation update incorporates, and where the prospectus lists such documents."""
-
-    reports: str  # the reports, named and with their filing dates
-    listed: str  # "That report is added to the documents listed under the heading ...", or ""
-    filed: str  # "We filed that report with the SEC after ...", or ""
+LEGEND = (
+    "Neither the Securities and Exchange Commission nor any state securities commission has approved or "
+    "disapproved of these securities or passed upon the accuracy or adequacy of this prospectus. Any "
+    "representation to the contrary is a criminal offense."
+)
 
 
 @dataclass(frozen=True)
@@ -97,21 +45,6 @@ class DocumentMetadata:
 
 
 @dataclass(frozen=True)
-class HolderTable:
-    """The Item 507 table of a selling-stockholder update."""
-
-    intro: str
-    rows: list[HolderRow]
-    totals: HolderRow
-    footnote: str  # "* Less than 1%." when a row shows "*"
-
-    @property
-    def relationships(self) -> list[HolderRow]:
-        """The holders with a material relationship to the issuer."""
-        return [row for row in self.rows if row.relationship]
-
-
-@dataclass(frozen=True)
 class SupplementContext:
     """What one supplement says; the templates only arrange it."""
 
@@ -121,23 +54,21 @@ class SupplementContext:
     purpose: str
     issuer: str
     file_number: str
+    file_numbers: list[str]  # this registration's, then every one a Rule 429 combined prospectus also covers
+    registration_label: str  # "Registration No. 333-105026", "Registration Nos. 333-920400 and 333-911234"
     prospectus_date: str
     dated: str
     dated_iso: str
     cover_lines: list[str]
+    cover_paragraphs: list[str]
     investing_in: str
-    risk_references: list[PageReference]
-    registration_sentence: str
-    unit_sentences: list[str]
-    registered_items: list[str]
     selling: SellingTerms | None
     proceeds_sentence: str
-    condition_sentences: list[str]
     incorporation: Incorporation | None
     metadata: DocumentMetadata
-    holder_table: HolderTable | None = None  # selling-stockholder updates only
-    sections: list[Section] = field(default_factory=list)
-    delivered_sentence: str = ""
+    parts: list[Part] = field(default_factory=list)
+    appended_pdfs: list[bytes] = field(default_factory=list)  # attached reports' pages, after the PDF's own
+    legend: str = LEGEND
 
     @property
     def is_holder_update(self) -> bool:
@@ -145,253 +76,12 @@ class SupplementContext:
 
     @property
     def row_count(self) -> int:
-        return len(self.holder_table.rows) if self.holder_table else 0
+        """Table rows in the body: what makes a layout big (``rendering.ISOLATE_ROWS``)."""
+        return sum(part.row_count for part in self.parts)
 
-
-def _page_refs(page_references: dict, pattern: re.Pattern) -> list[tuple[str, int]]:
-    return [(section, int(page)) for section, page in (page_references or {}).items() if pattern.search(section)]
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [" ".join(block.split()) for block in re.split(r"\n\s*\n", text or "") if block.strip()]
-
-
-# -- cover and risk legend -----------------------------------------------------------------------------------
-
-
-def cover_lines(amounts: list[RegisteredAmount], nouns: Nouns) -> list[str]:
-    """One "UP TO ..." line per registered amount."""
-    return [f"UP TO {fmt.count(a.amount)} {nouns.plural(a.security).upper()}" for a in amounts]
-
-
-def investing_in(amounts: list[RegisteredAmount]) -> str:
-    """What an investor buys: the registered common stock ("common stock"), else "securities"."""
-    common = next((a.security for a in amounts if a.security.kind == SecurityKind.COMMON), None)
-    return short_title(common) if common else "securities"
-
-
-def _latest_annual_report(reports: list[PeriodicReport], dated_on: datetime.date) -> PeriodicReport | None:
-    annual = [
-        r
-        for r in reports
-        if r.is_annual and r.period_end and r.period_end <= dated_on and (r.filed_on is None or r.filed_on <= dated_on)
-    ]
-    return max(annual, key=lambda r: r.period_end, default=None)
-
-
-def risk_references(bundle: SupplementBundle) -> list[PageReference]:
-    """The risk sections of the prospectus and of the latest annual report dated before the supplement."""
-    prospectus_date = fmt.long_date(bundle.prospectus.dated_on)
-    references = [
-        PageReference(section, page, f"prospectus dated {prospectus_date}")
-        for section, page in _page_refs(bundle.prospectus.page_references, _RISK_KEY)
-    ]
-    annual = _latest_annual_report(bundle.reports, bundle.supplement.dated_on)
-    if annual is not None:
-        references += [
-            PageReference(section, page, annual.describe())
-            for section, page in _page_refs(annual.page_references, _ANNUAL_RISK_KEY)
-        ]
-    return references
-
-
-# -- the registration and the offering it resells ------------------------------------------------------------
-
-
-def registration_sentence(bundle: SupplementBundle) -> str:
-    """When the registration statement was filed and declared effective, and which offerings it relates to."""
-    registration = bundle.registration
-    form = f" on Form {registration.form}" if registration.form and registration.form != "other" else ""
-    sentence = f"we filed with the SEC a registration statement{form}, of which this prospectus supplement forms a part"
-    sentence = (
-        f"On {fmt.long_date(registration.filed_on)}, {sentence}"
-        if registration.filed_on
-        else sentence[0].upper() + sentence[1:]
-    )
-    if registration.effective_on:
-        sentence += f"; the SEC declared it effective on {fmt.long_date(registration.effective_on)}"
-    sentence += "."
-    if bundle.offerings:
-        phrases = [offering_phrase(o) for o in bundle.offerings]
-        sentence += f" The registration statement relates to {fmt.join_and(phrases)}."
-    return sentence
-
-
-def unit_sentences(bundle: SupplementBundle, nouns: Nouns) -> list[str]:
-    """What a unit of each unit offering holds: "Each unit comprises three shares ...; and one ... warrant"."""
-    sentences = []
-    for offering in bundle.offerings:
-        unit_components = list(offering.unit_components.all())
-        if not unit_components:
-            continue
-        phrases = [component_phrase(uc.quantity, uc.security, nouns) for uc in unit_components]
-        lead = (
-            "Each unit comprises"
-            if len(bundle.offerings) == 1
-            else f"Each unit sold in {offering_label(offering)} comprises"
-        )
-        sentences.append(f"{lead} {fmt.join_and(phrases, separator='; ')}.")
-    return sentences
-
-
-def registered_items(amounts: list[RegisteredAmount], nouns: Nouns) -> list[str]:
-    """Each registered amount with its breakdown, lettered "(a)", "(b)" ... when there are several."""
-    items = [registered_item(a, nouns) for a in amounts]
-    if len(items) <= 1:
-        return items
-    return [f"({_LETTERS[i % 26]}) {item}" for i, item in enumerate(items)]
-
-
-# -- selling stockholders, proceeds and conditions -----------------------------------------------------------
-
-
-def selling_terms(bundle: SupplementBundle, nouns: Nouns, investing: str) -> SellingTerms | None:
-    """How the selling stockholders of a resale registration sell; None for a primary registration."""
-    if not bundle.registration.resale:
-        return None
-    amounts = bundle.amounts
-    offered = nouns.plural(amounts[0].security) if len(amounts) == 1 else "securities"
-    selling_refs = _page_refs(bundle.prospectus.page_references, _SELLING_KEY)
-    where = (
-        f'the "{selling_refs[0][0]}" section beginning on page {selling_refs[0][1]} of the prospectus'
-        if selling_refs
-        else "the prospectus"
-    )
-    market = (
-        f"on the {bundle.issuer.principal_market}"
-        if bundle.issuer.principal_market
-        else f"in the principal trading market for our {investing}"
-    )
-    return SellingTerms(offered=offered, where=where, market=market)
-
-
-def proceeds_sentence(bundle: SupplementBundle, nouns: Nouns) -> str:
-    """The issuer's proceeds if every registered warrant share is bought and every conversion paid
-    (``offerings.domain.reconciliation.exercise_proceeds``); stated only when every price is recorded."""
-    securities = {s.pk: s for s in bundle.securities}
-    proceeds = exercise_proceeds(
-        amounts=[registered_amount_fact(a) for a in bundle.amounts],
-        securities={pk: security_fact(s) for pk, s in securities.items()},
-    )
-    total = proceeds.total
-    sources = [securities[s.id] for s in proceeds.sources()]
-    if total is None or not sources:
-        return ""
-    if total > 0:
-        return f"We would receive up to {fmt.money(total)} in total upon {exercise_events(sources, nouns)}."
-    return f"We would receive no payment upon {exercise_events(sources, nouns, every=False)}."
-
-
-# -- what this supplement does -------------------------------------------------------------------------------
-
-
-def _incorporated_after(bundle: SupplementBundle) -> str:
-    """Since when the incorporated reports are news: the last amendment, or the prospectus's date."""
-    if bundle.registration.last_amended_on:
-        return f"we last amended the registration statement on {fmt.long_date(bundle.registration.last_amended_on)}"
-    dated_on = bundle.prospectus.dated_on
-    if all((r.filed_on or r.period_end or datetime.date.min) >= dated_on for r in bundle.incorporated):
-        return f"the date of the prospectus, {fmt.long_date(dated_on)}"
-    return ""
-
-
-def incorporation(bundle: SupplementBundle) -> Incorporation | None:
-    """The reports an incorporation update incorporates; None when it incorporates none."""
-    incorporated = bundle.incorporated
-    if not incorporated:
-        return None
-    heading_refs = _page_refs(bundle.prospectus.page_references, _INCORPORATION_KEY)
-    heading = f'"{heading_refs[0][0]}" beginning on page {heading_refs[0][1]} of the prospectus' if heading_refs else ""
-    listed = []
-    for report in incorporated:
-        text = report.describe()
-        if report.filed_on:
-            text += f" (filed on {fmt.long_date(report.filed_on)})"
-        listed.append(text)
-    one = len(incorporated) == 1
-    after = _incorporated_after(bundle)
-    return Incorporation(
-        reports=fmt.join_and(listed, separator="; " if len(listed) > 2 else ", "),
-        listed=f"{'That report is' if one else 'Those reports are'} added to the documents listed under the "
-        f"heading {heading}."
-        if heading
-        else "",
-        filed=f"We filed {'that report' if one else 'those reports'} with the SEC after {after}." if after else "",
-    )
-
-
-def delivered_sentence(delivered: list[PeriodicReport], investing: str) -> str:
-    """The documents delivered with the supplement; "" when none is."""
-    if not delivered:
-        return ""
-    documents = ["the prospectus"] + [f"our {report.describe()}" for report in delivered]
-    return (
-        f"With this prospectus supplement we are delivering to you {fmt.join_and(documents)}, for your use in "
-        f"evaluating an investment in our {investing}."
-    )
-
-
-def sections(bundle: SupplementBundle) -> list[Section]:
-    """The staff's free-text sections; blank lines separate paragraphs."""
-    return [Section(heading=s.heading, paragraphs=_paragraphs(s.body)) for s in bundle.sections]
-
-
-# -- the Item 507 table --------------------------------------------------------------------------------------
-
-
-def _holder_row(holder: SellingStockholder) -> HolderRow:
-    if holder.percent_after is None:
-        percent = "-"
-    elif holder.percent_after < 1:
-        percent = "*"
-    else:
-        percent = fmt.percent(holder.percent_after)
-    return HolderRow(
-        name=holder.name,
-        owned_before="-" if holder.shares_owned_before is None else fmt.count(holder.shares_owned_before),
-        offered=fmt.count(holder.shares_offered),
-        owned_after="-" if holder.shares_owned_after is None else fmt.count(holder.shares_owned_after),
-        percent_after=percent,
-        relationship=" ".join(holder.relationship.split()),
-    )
-
-
-def _holder_totals(holders: list[SellingStockholder]) -> HolderRow:
-    def total(values: list[int | None]) -> str:
-        return "-" if any(v is None for v in values) else fmt.count(sum(values))
-
-    return HolderRow(
-        name="Total",
-        owned_before=total([h.shares_owned_before for h in holders]),
-        offered=fmt.count(sum(h.shares_offered for h in holders)),
-        owned_after=total([h.shares_owned_after for h in holders]),
-        percent_after="",
-        relationship="",
-    )
-
-
-def holder_table(bundle: SupplementBundle, investing: str) -> HolderTable:
-    """The selling stockholders, one row each, with totals; "*" marks holdings under 1% after the offering."""
-    rows = [_holder_row(h) for h in bundle.holders]
-    selling_refs = _page_refs(bundle.prospectus.page_references, _SELLING_KEY)
-    where = (
-        f'the table under "{selling_refs[0][0]}" beginning on page {selling_refs[0][1]} of the prospectus'
-        if selling_refs
-        else "the selling stockholder table in the prospectus"
-    )
-    intro = (
-        f"This prospectus supplement updates {where}. The table below lists, for each of the "
-        f"{fmt.count(len(rows))} selling stockholders, the shares of our {investing} owned before the "
-        f"offering, the shares offered under the prospectus, and the shares and percentage of the class "
-        f"owned after the offering, assuming all shares offered are sold."
-    )
-    below_one = any(row.percent_after == "*" for row in rows)
-    return HolderTable(
-        intro=intro, rows=rows, totals=_holder_totals(bundle.holders), footnote="* Less than 1%." if below_one else ""
-    )
-
-
-# -- the document --------------------------------------------------------------------------------------------
+    @property
+    def dateline(self) -> str:
+        return f"This prospectus supplement is dated {self.dated}."
 
 
 def document_title(bundle: SupplementBundle) -> str:
@@ -399,24 +89,100 @@ def document_title(bundle: SupplementBundle) -> str:
     return f"Prospectus Supplement No. {number}" if number else "Prospectus Supplement"
 
 
-def metadata(bundle: SupplementBundle) -> DocumentMetadata:
-    supplement, issuer, file_number = bundle.supplement, bundle.issuer.name, bundle.registration.file_number
+def file_numbers(bundle: SupplementBundle) -> list[str]:
+    return [bundle.registration.file_number, *(c.registration.file_number for c in bundle.also_covers)]
+
+
+def registration_label(numbers: list[str]) -> str:
+    return f"Registration No. {numbers[0]}" if len(numbers) == 1 else f"Registration Nos. {fmt.join_and(numbers)}"
+
+
+def metadata(bundle: SupplementBundle, label: str) -> DocumentMetadata:
+    supplement, issuer = bundle.supplement, bundle.issuer.name
     return DocumentMetadata(
-        title=f"{document_title(bundle)} dated {fmt.long_date(supplement.dated_on)} - {issuer} "
-        f"(Registration No. {file_number})",
+        title=f"{document_title(bundle)} dated {fmt.long_date(supplement.dated_on)} - {issuer} ({label})",
         author=issuer,
         subject=f"Filed pursuant to Rule {supplement.rule}; supplements the prospectus dated "
         f"{fmt.long_date(bundle.prospectus.dated_on)}.",
-        keywords=", ".join(["prospectus supplement", f"Rule {supplement.rule}", file_number, issuer]),
+        keywords=", ".join(["prospectus supplement", f"Rule {supplement.rule}", *file_numbers(bundle), issuer]),
+    )
+
+
+# Staff write summaries as "Attaches the ...": such a summary reads as the supplement's sentence.
+_SUMMARY_VERBS = {
+    "adds", "amends", "announces", "attaches", "corrects", "describes", "discloses", "includes", "incorporates",
+    "prints", "removes", "replaces", "reports", "restates", "supplements", "updates",
+}  # fmt: skip
+
+
+def summary_sentence(summary: str) -> str:
+    """Staff's summary as written; one that opens with a verb ("Attaches the ...") becomes "This prospectus
+    supplement attaches the ..."."""
+    text = " ".join(summary.split())
+    first = text.split(" ", 1)[0]
+    if first.lower() in _SUMMARY_VERBS and first[:1].isupper():
+        return f"This prospectus supplement {first.lower()}{text[len(first) :]}"
+    return text
+
+
+def cover_paragraphs(bundle: SupplementBundle, nouns: Nouns, investing: str) -> list[str]:
+    """The reading instruction, staff's summary, where the securities trade and the risk legend."""
+    prospectus_date = fmt.long_date(bundle.prospectus.dated_on)
+    reading = (
+        f"This prospectus supplement adds to and updates the information in our prospectus dated {prospectus_date} "
+        "and should be read together with that prospectus. Please read both documents in full before you invest; "
+        "each contains information that bears on your investment decision."
+    )
+    summary = summary_sentence(bundle.supplement.summary)
+    texts = [reading, summary, offering.market_sentence(bundle, nouns), offering.risk_sentence(bundle, investing)]
+    return [t for t in texts if t]
+
+
+def _held(bundle: SupplementBundle, nouns: Nouns) -> str:
+    """What a holder table counts: "shares of our common stock", "ordinary shares"."""
+    for kind in ("common", "ordinary"):
+        found = next((a.security for a in bundle.amounts if a.security.kind == kind), None)
+        if found:
+            return nouns.plural(found)
+    return nouns.plural(bundle.amounts[0].security) if bundle.amounts else "securities"
+
+
+def _undated(bundle: SupplementBundle) -> RenderError:
+    supplement = bundle.supplement
+    label = document_title(bundle)
+    accession = f", accession number {supplement.accession_number}" if supplement.accession_number else ""
+    return RenderError(
+        f"{label} to the prospectus dated {fmt.long_date(bundle.prospectus.dated_on)} (Registration No. "
+        f"{bundle.registration.file_number}{accession}) has no date on record, so its date line and cover cannot "
+        "be rendered from the records. Record the supplement's date, then render it again."
     )
 
 
 def assemble_context(bundle: SupplementBundle) -> SupplementContext:
-    """The document of an already loaded supplement; runs no query."""
+    """The document of an already loaded supplement; runs no query. ``RenderError`` if it has no date."""
     supplement = bundle.supplement
+    if supplement.dated_on is None:
+        raise _undated(bundle)
     nouns = Nouns(bundle.securities)
-    investing = investing_in(bundle.amounts)
-    is_holder_update = supplement.purpose == SupplementPurpose.SELLING_STOCKHOLDER_UPDATE
+    investing = offering.investing_in(bundle.amounts)
+    words = holder_words(bundle.prospectus.page_references)
+    selling = offering.selling_terms(bundle, nouns, investing, words)
+    price_changes = any(c.price_after is not None for c in bundle.terms_changes)
+    proceeds = offering.proceeds_sentence(
+        bundle.amounts, bundle.registration.stated_proceeds_if_exercised, nouns, at_registered_prices=price_changes
+    )
+    found = offering.incorporation(bundle)
+    facts = {
+        "selling": selling,
+        "proceeds": proceeds,
+        "conditions": [condition_sentence(c, nouns) for c in bundle.conditions],
+        "incorporation": found,
+        "delivered": offering.delivered_sentence(bundle.delivered, investing),
+        "what": _held(bundle, nouns),
+    }
+    parts, pdfs = body_parts(bundle, nouns, words, facts)
+    numbers = file_numbers(bundle)
+    label = registration_label(numbers)
     return SupplementContext(
         supplement_id=supplement.pk,
         title=document_title(bundle),
@@ -424,23 +190,20 @@ def assemble_context(bundle: SupplementBundle) -> SupplementContext:
         purpose=supplement.purpose,
         issuer=bundle.issuer.name,
         file_number=bundle.registration.file_number,
+        file_numbers=numbers,
+        registration_label=label,
         prospectus_date=fmt.long_date(bundle.prospectus.dated_on),
         dated=fmt.long_date(supplement.dated_on),
         dated_iso=supplement.dated_on.isoformat(),
-        cover_lines=cover_lines(bundle.amounts, nouns),
+        cover_lines=offering.cover_lines(bundle, nouns),
+        cover_paragraphs=cover_paragraphs(bundle, nouns, investing),
         investing_in=investing,
-        risk_references=risk_references(bundle),
-        registration_sentence=registration_sentence(bundle),
-        unit_sentences=unit_sentences(bundle, nouns),
-        registered_items=registered_items(bundle.amounts, nouns),
-        selling=selling_terms(bundle, nouns, investing),
-        proceeds_sentence=proceeds_sentence(bundle, nouns),
-        condition_sentences=[condition_sentence(c, nouns) for c in bundle.conditions],
-        incorporation=incorporation(bundle),
-        sections=sections(bundle),
-        delivered_sentence=delivered_sentence(bundle.delivered, investing),
-        metadata=metadata(bundle),
-        holder_table=holder_table(bundle, investing) if is_holder_update else None,
+        selling=selling,
+        proceeds_sentence=proceeds,
+        incorporation=found,
+        metadata=metadata(bundle, label),
+        parts=parts,
+        appended_pdfs=pdfs,
     )
 
 

@@ -202,3 +202,52 @@ _ASCII_MAP = str.maketrans(
         "\t": " ",
     }
 )
+
+
+def number(value: Decimal | int) -> str:
+    """A ratio or quantity with thousands separators and no trailing zeros: 2500 -> "2,500", 0.5 -> "0.5"."""
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    whole, _, fraction = format(value, "f").partition(".")
+    return f"{int(whole):,}.{fraction}"
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """ "1 unit", "3,563,593 units": a count with the noun that agrees with it."""
+    return f"{count(n)} {singular if n == 1 else plural}"
+
+
+def is_are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def small_count(n: int) -> str:
+    """Counts under ten in words, as filings write them ("three"); larger ones in figures ("50")."""
+    return integer_words(n) if 0 <= n < 10 else count(n)
+
+
+def for_each(n: int, singular: str, plural: str) -> str:
+    """ "for the selling stockholder" (one), "for each of the three selling stockholders", "... of the 50 ..."."""
+    return f"for the {singular}" if n == 1 else f"for each of the {small_count(n)} {plural}"
+
+
+def table_money(amount: Decimal) -> str:
+    """Dollars in a table column: whole dollars without cents ("$3,000,000"), otherwise to the cent."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"${cents:,.0f}" if cents == cents.to_integral_value() else f"${cents:,.2f}"
+
+
+def percent_cell(value: Decimal | None) -> str:
+    """An Item 507 percentage column: "-" when none is printed, "*" under 1%, else "4.2%"."""
+    if value is None:
+        return "-"
+    if value < 1:
+        return "*"
+    return percent(value)
+
+
+def market_phrase(market: str) -> str:
+    """ "on the OTCQB Venture Market"; a name that carries its own article keeps it ("on The Nasdaq Global Market")."""
+    market = " ".join(market.split())
+    return f"on {market}" if market.lower().startswith("the ") else f"on the {market}"

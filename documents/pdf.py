@@ -127,6 +127,27 @@ def render_pdf_isolated(html: str, *, identifier: bytes, timeout: float = 1800) 
     return completed.stdout
 
 
+def append_pages(document: bytes, attachments: list[bytes]) -> bytes:
+    """The document followed by every page of each attached PDF: pages only (no outline, names, scripts or
+    embedded files of the attachment), without annotations or page actions, so nothing in them links or runs.
+    The document's own catalog (tags, metadata, identifier) is kept; the same inputs give the same bytes."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(document)))
+    for data in attachments:
+        for page in PdfReader(io.BytesIO(data)).pages:
+            added = writer.add_page(page)
+            for key in ("/Annots", "/AA", "/StructParents"):
+                if NameObject(key) in added:
+                    del added[NameObject(key)]
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
 def _main(argv: list[str]) -> int:
     identifier = bytes.fromhex(argv[0])
     roots = tuple(argv[1:])

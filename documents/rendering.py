@@ -7,28 +7,36 @@ raises ``RenderError``, naming the rendition and the supplement, with the origin
 """
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 
 from offerings.models import Supplement
-from offerings.signals import SignalActionError
 
 from .context import SupplementContext, build_context
+from .errors import RenderError
 from .models import RenditionFormat
 from .text import body_to_text
 
+__all__ = ["RENDERERS", "RenderError", "edgar_html", "edgar_text", "pdf", "render", "render_all"]
+
 # Holder tables longer than this render in a child process (see documents.pdf.render_pdf_isolated).
 ISOLATE_ROWS = getattr(settings, "PORTAL_PDF_ISOLATE_ROWS", 2000)
+_PREFIX = re.compile(r"^[A-Za-z0-9 .:-]{0,12}$")
 
 
-class RenderError(SignalActionError):
-    """A rendition could not be produced; nothing was stored.
-
-    A ``SignalActionError``: raised while approving, it rolls the approval back, and the offerings admin
-    shows its message without knowing about documents.
-    """
+def page_prefix() -> str:
+    """What goes before each PDF page number ("S-" gives "S-1", "S-2", ...): ``PORTAL_SUPPLEMENT_PAGE_PREFIX``."""
+    prefix = getattr(settings, "PORTAL_SUPPLEMENT_PAGE_PREFIX", "S-")
+    if not isinstance(prefix, str) or not _PREFIX.match(prefix):
+        raise ImproperlyConfigured(
+            "PORTAL_SUPPLEMENT_PAGE_PREFIX must be at most 12 letters, digits, spaces, '.', ':' or '-'; "
+            f"it is {prefix!r}."
+        )
+    return prefix
 
 
 def edgar_html(doc: SupplementContext) -> bytes:
@@ -37,17 +45,20 @@ def edgar_html(doc: SupplementContext) -> bytes:
 
 
 def edgar_text(doc: SupplementContext) -> bytes:
-    """EDGAR ASCII: 7-bit characters, at most 80 characters a line."""
-    body = render_to_string("supplements/body.html", {"doc": doc, "edgar": False})
+    """EDGAR ASCII: 7-bit characters, prose in lines of at most 80 characters, tables of at most 132."""
+    body = render_to_string("supplements/body.html", {"doc": doc, "edgar": False, "rendition": "txt"})
     return body_to_text(body).encode("ascii")
 
 
 def pdf_html(doc: SupplementContext) -> str:
-    return render_to_string("supplements/supplement.pdf.html", {"doc": doc, "edgar": False})
+    return render_to_string(
+        "supplements/supplement.pdf.html", {"doc": doc, "edgar": False, "page_prefix": page_prefix()}
+    )
 
 
 def pdf(doc: SupplementContext, *, isolate: bool | None = None) -> bytes:
-    """US Letter PDF/UA-1 (tagged), Liberation fonts, running header and page numbers, fixed metadata."""
+    """US Letter PDF/UA-1 (tagged), Liberation fonts, running header, pages "S-1", "S-2", ..., fixed metadata;
+    the pages of attached reports uploaded as PDF follow the supplement's own."""
     from . import pdf as weasy
 
     html = pdf_html(doc)
@@ -55,8 +66,10 @@ def pdf(doc: SupplementContext, *, isolate: bool | None = None) -> bytes:
     if isolate is None:
         isolate = doc.row_count > ISOLATE_ROWS
     if isolate:
-        return weasy.render_pdf_isolated(html, identifier=identifier)
-    return weasy.render_pdf(html, identifier=identifier)
+        data = weasy.render_pdf_isolated(html, identifier=identifier)
+    else:
+        data = weasy.render_pdf(html, identifier=identifier)
+    return weasy.append_pages(data, doc.appended_pdfs) if doc.appended_pdfs else data
 
 
 RENDERERS: dict[str, Callable[[SupplementContext], bytes]] = {

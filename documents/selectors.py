@@ -1,18 +1,24 @@
 """Reads for the documents: every record a supplement's document states, and the frozen renditions.
 
 ``supplement_bundle`` loads what ``documents.context`` phrases, with a fixed number of queries whatever the
-number of registered amounts, offerings, reports or holders. Approved and filed supplements serve exactly the
-bytes stored at approval: ``frozen_rendition`` finds them, ``rendition_bytes`` reads them back checked
-against their recorded SHA-256 and size (``offerings.files``).
+number of registered amounts, offerings, reports, holders, events or other rows. Approved and filed
+supplements serve exactly the bytes stored at approval: ``frozen_rendition`` finds them, ``rendition_bytes``
+reads them back checked against their recorded SHA-256 and size (``offerings.files``).
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
 from offerings.files import read_verified
 from offerings.models import (
+    Amendment,
     Condition,
+    FinancialStatement,
+    HolderFootnote,
+    HolderRow,
+    HolderTable,
     Issuer,
     Offering,
     PeriodicReport,
@@ -21,17 +27,37 @@ from offerings.models import (
     RegisteredComponent,
     RegistrationStatement,
     Security,
+    SecurityTermsChange,
     SellingStockholder,
     Supplement,
+    SupplementEvent,
     SupplementPurpose,
     SupplementSection,
     SupplementStatus,
     UnitComponent,
 )
 
+from .errors import RenderError
 from .models import RenditionFormat, SupplementRendition
 
 FROZEN_STATUSES = (SupplementStatus.APPROVED, SupplementStatus.FILED)
+
+
+@dataclass(frozen=True)
+class AttachedReport:
+    """A report that is part of the supplement, with the uploaded copy's bytes (None when none is uploaded)."""
+
+    report: PeriodicReport
+    data: bytes | None
+    name: str
+
+
+@dataclass(frozen=True)
+class CoveredRegistration:
+    """An earlier registration a Rule 429 combined prospectus also covers, with what it registers."""
+
+    registration: RegistrationStatement
+    amounts: list[RegisteredAmount]
 
 
 @dataclass(frozen=True)
@@ -39,8 +65,8 @@ class SupplementBundle:
     """One supplement with every record its document reads, loaded once.
 
     ``amounts`` carry their components (with ``from_security`` and ``from_offering``), ``offerings`` their
-    unit components (with ``security``), ``conditions`` the securities they restrict: reading those relations
-    costs no query.
+    unit components (with ``security``), ``conditions`` the securities they restrict, ``holder_tables`` their
+    rows (with the rows' footnotes) and footnotes: reading those relations costs no query.
     """
 
     supplement: Supplement
@@ -51,10 +77,17 @@ class SupplementBundle:
     offerings: list[Offering]  # the offerings the registered amounts come from, in order of first mention
     reports: list[PeriodicReport]  # all of the issuer's periodic reports
     conditions: list[Condition]  # pending conditions that restrict a security the document mentions
-    holders: list[SellingStockholder]  # the Item 507 table; loaded for selling-stockholder updates only
+    holders: list[SellingStockholder]  # a selling-stockholder update without holder tables: the holders on record
     incorporated: list[PeriodicReport]
     delivered: list[PeriodicReport]
     sections: list[SupplementSection]
+    attachments: list[AttachedReport] = ()
+    holder_tables: list[HolderTable] = ()
+    terms_changes: list[SecurityTermsChange] = ()
+    events: list[SupplementEvent] = ()
+    financial_statements: list[FinancialStatement] = ()
+    also_covers: list[CoveredRegistration] = ()
+    amendments: list[Amendment] = ()
 
     @property
     def components(self) -> list[RegisteredComponent]:
@@ -62,8 +95,13 @@ class SupplementBundle:
 
     @property
     def securities(self) -> list[Security]:
-        """Every security the document mentions: registered, the sources of their shares, what a unit holds."""
-        return _mentioned_securities(self.amounts, self.offerings)
+        """Every security the document mentions: registered, the sources of their shares, what a unit holds,
+        what earlier registrations of a combined prospectus register, what changes of terms and events name."""
+        mentioned = _mentioned_securities(self.amounts, self.offerings)
+        mentioned += _mentioned_securities([a for c in self.also_covers for a in c.amounts], [])
+        mentioned += [c.security for c in self.terms_changes]
+        mentioned += [e.security for e in self.events if e.security is not None]
+        return mentioned
 
 
 def _mentioned_securities(amounts: list[RegisteredAmount], offerings: list[Offering]) -> list[Security]:
@@ -73,16 +111,20 @@ def _mentioned_securities(amounts: list[RegisteredAmount], offerings: list[Offer
     return mentioned
 
 
-def _registered_amounts(registration: RegistrationStatement) -> list[RegisteredAmount]:
-    """The registered amounts with their components, the components' offerings and what a unit of those holds."""
+def _amounts(queryset) -> list[RegisteredAmount]:
+    """Registered amounts with their components, the components' offerings and what a unit of those holds."""
     components = RegisteredComponent.objects.select_related("from_security__converts_into", "from_offering")
     unit_components = UnitComponent.objects.select_related("security__converts_into")
     return list(
-        registration.registered_amounts.select_related("security__converts_into").prefetch_related(
+        queryset.select_related("security__converts_into").prefetch_related(
             Prefetch("components", queryset=components),
             Prefetch("components__from_offering__unit_components", queryset=unit_components),
         )
     )
+
+
+def _registered_amounts(registration: RegistrationStatement) -> list[RegisteredAmount]:
+    return _amounts(registration.registered_amounts.all())
 
 
 def _offerings_of(amounts: list[RegisteredAmount]) -> list[Offering]:
@@ -102,14 +144,64 @@ def _pending_conditions(issuer: Issuer, securities: list[Security]) -> list[Cond
     )
 
 
+def _also_covers(prospectus: Prospectus) -> list[CoveredRegistration]:
+    """Rule 429: the earlier registrations, each with its amounts (three queries for all of them, one if none)."""
+    covered = list(prospectus.also_covers.order_by("file_number"))
+    if not covered:
+        return []
+    amounts = _amounts(RegisteredAmount.objects.filter(registration_statement__in=covered).order_by("id"))
+    return [
+        CoveredRegistration(registration=r, amounts=[a for a in amounts if a.registration_statement_id == r.pk])
+        for r in covered
+    ]
+
+
+def _holder_tables(supplement: Supplement) -> list[HolderTable]:
+    rows = HolderRow.objects.order_by("position", "id").prefetch_related(
+        Prefetch("footnotes", queryset=HolderFootnote.objects.order_by("id"))
+    )
+    return list(
+        supplement.holder_tables.select_related("security")
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch("rows", queryset=rows), Prefetch("footnotes", queryset=HolderFootnote.objects.order_by("id"))
+        )
+    )
+
+
+def _read_copy(report: PeriodicReport) -> bytes | None:
+    if not report.document:
+        return None
+    try:
+        with report.document.open("rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise RenderError(
+            f"The uploaded copy of the {report.describe()} ({report.document.name}) could not be read: {exc}"
+        ) from exc
+
+
+def _attachments(supplement: Supplement) -> list[AttachedReport]:
+    attachments = supplement.attachments.select_related("report").order_by("position", "id")
+    return [AttachedReport(a.report, _read_copy(a.report), a.report.document.name or "") for a in attachments]
+
+
+def _by_date(records: list, attribute: str) -> list:
+    """Oldest first, undated last, then as recorded: the same order on every database."""
+    return sorted(records, key=lambda r: (getattr(r, attribute) is None, getattr(r, attribute) or datetime.date.min))
+
+
 def supplement_bundle(supplement: Supplement) -> SupplementBundle:
     """Everything the supplement's document states, read fresh from the database.
 
-    At most ten queries, eleven for a selling-stockholder update, however many rows there are: the supplement
-    with its prospectus, registration and issuer; the registered amounts; their components (with their
-    securities and offerings); the unit components of those offerings; the issuer's reports; the pending
-    conditions; the securities they restrict; the incorporated reports; the delivered reports; the staff's
-    sections; the holders. A prefetch with nothing to follow runs no query.
+    A fixed number of queries however many rows there are: the supplement with its prospectus, registration
+    and issuer; the registered amounts; their components (with their securities and offerings); the unit
+    components of those offerings; the issuer's reports; the pending conditions and the securities they
+    restrict; the incorporated, delivered and attached reports; the staff's sections; the holder tables with
+    their rows, the rows' footnotes and the tables' footnotes; the changes of terms; the events; the financial
+    statements; the registration's amendments; the registrations a Rule 429 prospectus also covers, with their
+    amounts, components and unit components; the holders of a selling-stockholder update without tables. A
+    prefetch with nothing to follow runs no query.
     """
     if supplement.pk:
         supplement = Supplement.objects.select_related("prospectus__registration_statement__issuer").get(
@@ -119,9 +211,12 @@ def supplement_bundle(supplement: Supplement) -> SupplementBundle:
     registration = prospectus.registration_statement
     amounts = _registered_amounts(registration)
     offerings = _offerings_of(amounts)
+    also_covers = _also_covers(prospectus)
+    holder_tables = _holder_tables(supplement)
     holders = []
-    if supplement.purpose == SupplementPurpose.SELLING_STOCKHOLDER_UPDATE:
+    if supplement.purpose == SupplementPurpose.SELLING_STOCKHOLDER_UPDATE and not holder_tables:
         holders = list(registration.selling_stockholders.order_by("id"))
+    mentioned = _mentioned_securities(amounts + [a for c in also_covers for a in c.amounts], offerings)
     return SupplementBundle(
         supplement=supplement,
         prospectus=prospectus,
@@ -130,11 +225,20 @@ def supplement_bundle(supplement: Supplement) -> SupplementBundle:
         amounts=amounts,
         offerings=offerings,
         reports=list(registration.issuer.periodic_reports.all()),
-        conditions=_pending_conditions(registration.issuer, _mentioned_securities(amounts, offerings)),
+        conditions=_pending_conditions(registration.issuer, mentioned),
         holders=holders,
         incorporated=[i.report for i in supplement.incorporations.select_related("report")],
         delivered=[e.report for e in supplement.enclosures.select_related("report")],
         sections=list(supplement.sections.order_by("position", "id")),
+        attachments=_attachments(supplement),
+        holder_tables=holder_tables,
+        terms_changes=_by_date(
+            list(supplement.terms_changes.select_related("security__converts_into").order_by("id")), "effective_on"
+        ),
+        events=list(supplement.events.select_related("security__converts_into").order_by("position", "id")),
+        financial_statements=list(supplement.financial_statements.order_by("position", "id")),
+        also_covers=also_covers,
+        amendments=list(registration.amendments.select_related("annual_report").order_by("filed_on", "id")),
     )
 
 

@@ -1,8 +1,11 @@
-"""EDGAR ASCII text from the supplement body: 7-bit characters, lines of at most 80 characters.
+"""EDGAR ASCII text from the supplement body: 7-bit characters, prose in lines of at most 80 characters,
+tables and preformatted statements in lines of at most 132.
 
-The body template marks each block with a layout role (``class="para"``, ``"offered"``, ``"holders"``...);
-this module lays those roles out as a typed filing would: indented justified-left paragraphs, centered
-cover lines, the cover's two columns flush left and flush right, and tables with right-aligned numbers.
+The body template marks each block with a layout role (``class="para"``, ``"offered"``, ``"grid"``...); this
+module lays those roles out as a typed filing would: indented justified-left paragraphs, centered cover lines,
+the cover's two columns flush left and flush right, tables with one line per row (numbers right-aligned,
+headers wrapped over their columns; a row wraps only when the table would not fit in 132 columns), and
+preformatted text (financial statements, an attached report's tables) with its own line breaks.
 """
 
 import textwrap
@@ -12,9 +15,13 @@ from html.parser import HTMLParser
 from .formatting import plain_ascii
 
 WIDTH = 80
+TABLE_WIDTH = 132
+GAP = 2
 INDENT = "     "
 CENTERED = {"issuer", "offered", "heading", "dateline"}
-BLOCK_TAGS = {"p", "div", "h1", "h2", "h3"}
+FLUSH = {"footnote", "subheading", "note"}
+BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "pre"}
+RIGHT = ("th-num", "td-num", "total-num")
 
 
 @dataclass
@@ -41,7 +48,7 @@ class _BodyParser(HTMLParser):
         elif tag in ("td", "th") and self._table is not None:
             self._cell_role, self._text = role, []
         elif tag in BLOCK_TAGS and self._table is None:
-            self._role, self._text = role or "para", []
+            self._role, self._text = (role or "para") if tag != "pre" else "pre", []
         elif tag == "br":
             self._text.append("\n")
 
@@ -53,7 +60,8 @@ class _BodyParser(HTMLParser):
             self.blocks.append(("table", self._table))
             self._table = None
         elif tag in BLOCK_TAGS and self._role is not None:
-            self.blocks.append((self._role, _squash("".join(self._text))))
+            text = "".join(self._text)
+            self.blocks.append((self._role, _lines(text) if self._role == "pre" else _squash(text)))
             self._role, self._text = None, []
 
     def handle_data(self, data: str) -> None:
@@ -63,6 +71,18 @@ class _BodyParser(HTMLParser):
 
 def _squash(text: str) -> str:
     return " ".join(plain_ascii(text).split())
+
+
+def _lines(text: str) -> list[str]:
+    """Preformatted text: its lines as they are (ASCII, no tabs), none longer than a table line."""
+    out = []
+    for line in plain_ascii(text).split("\n"):
+        line = line.rstrip()
+        while len(line) > TABLE_WIDTH:
+            out.append(line[:TABLE_WIDTH])
+            line = line[TABLE_WIDTH:]
+        out.append(line)
+    return out
 
 
 def _wrap(text: str, width: int = WIDTH, **kwargs) -> list[str]:
@@ -82,34 +102,79 @@ def _cover(table: _Table) -> list[str]:
     return lines
 
 
+def _is_header(row: list[tuple[str, str]]) -> bool:
+    return bool(row) and all(role.startswith("th") for role, _ in row)
+
+
+def _widths(table: _Table, columns: int) -> tuple[list[int], int]:
+    """Each column as wide as its widest value (and its header's longest word), two spaces apart; if that is
+    wider than ``TABLE_WIDTH`` the columns close up to one space, and only then do the widest left-aligned
+    columns give way, wrapping."""
+    body = [row for row in table.rows if not _is_header(row)]
+    headers = [row for row in table.rows if _is_header(row)]
+    widths = []
+    for i in range(columns):
+        values = [len(row[i][1]) for row in body if i < len(row)]
+        words = [len(word) for row in headers if i < len(row) for word in row[i][1].split()]
+        numeric = any(i < len(row) and row[i][0] in RIGHT for row in table.rows)
+        widths.append(max([*values, *words, 8 if numeric and headers else 1]))
+    gap = GAP if sum(widths) + GAP * (columns - 1) <= TABLE_WIDTH else 1
+    while sum(widths) + gap * (columns - 1) > TABLE_WIDTH:
+        left = [i for i in range(columns) if not any(i < len(r) and r[i][0] in RIGHT for r in body)] or [0]
+        widest = max(left, key=lambda i: widths[i])
+        excess = sum(widths) + gap * (columns - 1) - TABLE_WIDTH
+        if widths[widest] <= 12:
+            break
+        widths[widest] = max(12, widths[widest] - excess)
+    return widths, gap
+
+
 def _grid(table: _Table) -> list[str]:
-    """A table in 80 columns: the first column takes what the numbers leave and wraps; numbers align right."""
-    columns = max(len(row) for row in table.rows)
-    numeric_widths = [
-        max((len(row[i][1]) for row in table.rows if i < len(row) and not row[i][0].startswith("th")), default=1)
-        for i in range(columns)
-    ]
-    # Headers wrap to the width of their column's widest value (at least 8, as typed filings do).
-    widths = [0] + [max(8, numeric_widths[i]) for i in range(1, columns)]
-    widths[0] = max(12, WIDTH - sum(widths[1:]) - 2 * (columns - 1))
+    """A table, one line per row where it fits in 132 columns; numbers align right, headers wrap and sit low."""
+    rows = [row for row in table.rows if row]
+    if not rows:
+        return []
+    columns = max(len(row) for row in rows)
+    widths, gap = _widths(_Table(table.role, rows), columns)
+    space = " " * gap
     lines = []
-    for row in table.rows:
+    for row in rows:
         cells = [_wrap(text, widths[i]) if text else [""] for i, (_, text) in enumerate(row)]
         height = max(len(cell) for cell in cells)
-        is_header = all(role.startswith("th") for role, _ in row)
+        is_header = _is_header(row)
         if any(role.startswith("total") for role, _ in row):
-            lines.append("  ".join("-" * w for w in widths).rstrip())
+            lines.append(space.join("-" * w for w in widths).rstrip())
         for line_no in range(height):
             parts = []
             for i, cell in enumerate(cells):
                 # Header cells sit on their last lines (bottom-aligned); body cells on their first.
                 shift = height - len(cell) if is_header else 0
                 text = cell[line_no - shift] if 0 <= line_no - shift < len(cell) else ""
-                parts.append(text.ljust(widths[i]) if i == 0 else text.rjust(widths[i]))
-            lines.append("  ".join(parts).rstrip())
+                parts.append(text.rjust(widths[i]) if row[i][0] in RIGHT else text.ljust(widths[i]))
+            lines.append(space.join(parts).rstrip())
         if is_header:
-            lines.append("  ".join("-" * w for w in widths).rstrip())
+            lines.append(space.join("-" * w for w in widths).rstrip())
     return lines
+
+
+def _block_lines(role: str, content: object, previous: str | None) -> list[str]:
+    if role == "table":
+        lines = _cover(content) if content.role == "cover-head" else _grid(content)
+        return ["", *lines, ""]
+    if role == "pre":
+        return ["", *content]
+    if role in CENTERED:
+        lines = [line.center(WIDTH).rstrip() for line in _wrap(content, WIDTH - 4)]
+        if role == "offered" and previous == "offered":
+            return lines
+        if role == "issuer":
+            return ["", "", *lines, ""]
+        return ["", *lines]
+    if role in FLUSH:
+        return ["", *_wrap(content)]
+    if role == "relationship":
+        return ["", *_wrap(content, initial_indent=INDENT * 2, subsequent_indent=INDENT * 2)]
+    return ["", *_wrap(content, initial_indent=INDENT)]
 
 
 def body_to_text(body_html: str) -> str:
@@ -120,24 +185,7 @@ def body_to_text(body_html: str) -> str:
     out: list[str] = []
     previous = None
     for role, content in parser.blocks:
-        if role == "table":
-            table = content
-            lines = _cover(table) if table.role == "cover-head" else _grid(table)
-            out.extend(["", *lines, ""])
-        elif role in CENTERED:
-            lines = [line.center(WIDTH).rstrip() for line in _wrap(content, WIDTH - 4)]
-            if role == "offered" and previous == "offered":
-                out.extend(lines)
-            elif role == "issuer":
-                out.extend(["", "", *lines, ""])
-            else:
-                out.extend(["", *lines])
-        elif role == "footnote":
-            out.extend(["", *_wrap(content)])
-        elif role == "relationship":
-            out.extend(["", *_wrap(content, initial_indent=INDENT * 2, subsequent_indent=INDENT * 2)])
-        else:
-            out.extend(["", *_wrap(content, initial_indent=INDENT)])
+        out.extend(_block_lines(role, content, previous))
         previous = role
     text = "\n".join(line.rstrip() for line in out).strip("\n") + "\n"
     # Collapse runs of more than two blank lines that adjacent blocks can leave.

@@ -11,7 +11,9 @@ from documents import pdf as weasy
 from documents.models import SupplementRendition
 
 from . import dossiers
-from .conftest import normalize
+from .conftest import normalize, text_problems
+
+pytestmark = pytest.mark.django_db  # the module-scoped renders need the test database even when run alone
 
 # Filer Manual Volume II, chapter 5: the HTML 3.2/4.0 subset EDGAR accepts (no script, form, link, style
 # element, object, frame or img here: our documents need no image).
@@ -93,12 +95,19 @@ def test_the_html_rendition_uses_only_tags_edgar_accepts(request, which):
 
 
 @pytest.mark.parametrize("which", ["bestnet", "holders", "hostile"])
-def test_the_text_rendition_is_ascii_with_lines_of_at_most_80_characters(request, which):
+def test_the_text_rendition_is_ascii_with_prose_in_80_and_tables_in_132_columns(request, which):
     data = request.getfixturevalue(which)["txt"]
     text = data.decode("ascii")
-    assert all(0x20 <= b < 0x7F or b == 0x0A for b in data)
-    assert max(len(line) for line in text.splitlines()) <= 80
+    assert text_problems(data) == []
     assert not any(c in text for c in "\u201c\u201d\u2018\u2019")
+
+
+def test_a_table_row_stays_on_one_line_of_the_text(hostile, holders):
+    for renditions in (hostile, holders):
+        lines = renditions["txt"].decode("ascii").splitlines()
+        for i in range(4, 50):
+            row = [line for line in lines if line.startswith(dossiers.holder_name(i))]
+            assert len(row) == 1 and row[0].split()[-1] in ("-", "*", "1.2%")
 
 
 def test_the_pdf_is_us_letter_with_metadata_header_and_page_numbers(bestnet):
@@ -115,8 +124,10 @@ def test_the_pdf_is_us_letter_with_metadata_header_and_page_numbers(bestnet):
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged (PDF/UA-1)
     pages = [normalize(page.extract_text()) for page in reader.pages]
     assert len(pages) >= 2
-    assert f"Page 1 of {len(pages)}" in pages[0] and f"Page 2 of {len(pages)}" in pages[1]
+    assert pages[0].endswith("S-1") and pages[1].endswith("S-2")  # PORTAL_SUPPLEMENT_PAGE_PREFIX "S-"
     assert "Registration No. 333-105026" in pages[1]
+    assert "This prospectus supplement is dated July 16, 2003." in pages[0]  # the date line is on the cover
+    assert "Any representation to the contrary is a criminal offense." in pages[0]  # and the Item 501(b)(7) legend
 
 
 def test_the_pdf_names_the_liberation_fonts(bestnet):

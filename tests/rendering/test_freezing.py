@@ -16,6 +16,7 @@ from offerings.files import StoredFileIntegrityError
 from offerings.models import Supplement, SupplementSection, SupplementStatus
 from offerings.services import supplements as offering_services
 from tests.actors import TEST_ACTOR
+from tests.workflow import approve_for_test
 
 from . import dossiers
 from .conftest import frozen_bytes
@@ -40,7 +41,7 @@ def filed(bestnet):
 
 
 def test_approval_stores_three_content_addressed_renditions_with_hash_and_size(draft, settings):
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     renditions = {r.format: r for r in draft.renditions.all()}
     assert set(renditions) == {"pdf", "html", "txt"}
     for rendition in renditions.values():
@@ -55,17 +56,17 @@ def test_approval_stores_three_content_addressed_renditions_with_hash_and_size(d
 
 def test_approving_twice_gives_the_same_sha256(draft, settings):
     first = {r.format: r.sha256 for r in services.freeze_supplement(actor=TEST_ACTOR, supplement=draft).values()}
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     second = {r.format: r.sha256 for r in draft.renditions.all()}
     offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     third = {r.format: r.sha256 for r in draft.renditions.all()}
     assert first == second == third
     assert len(stored_files(settings)) == 3
 
 
 def test_an_approved_supplement_serves_its_frozen_bytes_even_after_the_records_change(draft):
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     frozen = frozen_bytes(supplement=draft, format="txt")
     assert frozen.startswith(b"Prospectus Supplement No. 2")
     issuer = draft.prospectus.registration_statement.issuer
@@ -77,7 +78,7 @@ def test_an_approved_supplement_serves_its_frozen_bytes_even_after_the_records_c
 
 def test_a_draft_has_no_frozen_rendition(draft):
     assert selectors.frozen_rendition(supplement=draft, format="pdf") is None
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
     assert selectors.frozen_rendition(supplement=draft, format="pdf") is None
 
@@ -89,11 +90,11 @@ def test_a_render_that_raises_leaves_the_draft_and_the_storage_unchanged(draft, 
 
     monkeypatch.setitem(rendering.RENDERERS, format, broken)
     with pytest.raises(rendering.RenderError, match=f"{format} renderer failed") as raised:
-        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+        approve_for_test(draft)
     assert isinstance(raised.value.__cause__, RuntimeError)
     assert isinstance(raised.value, signals.SignalActionError)  # the offerings admin reports it
     draft.refresh_from_db()
-    assert draft.status == SupplementStatus.DRAFT
+    assert draft.status == SupplementStatus.REVIEW  # as it was: in review
     assert not SupplementRendition.objects.exists()
     assert stored_files(settings) == []
 
@@ -104,9 +105,9 @@ def test_a_template_error_in_staff_text_cannot_happen_and_a_template_bug_aborts_
     monkeypatch.setattr(rendering, "edgar_html", lambda doc: rendering.render_to_string("supplements/missing.htm"))
     monkeypatch.setitem(rendering.RENDERERS, "html", rendering.edgar_html)
     with pytest.raises(Exception, match=r"missing\.htm"):
-        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+        approve_for_test(draft)
     draft.refresh_from_db()
-    assert draft.status == SupplementStatus.DRAFT
+    assert draft.status == SupplementStatus.REVIEW  # as it was: in review
     assert stored_files(settings) == []
 
 
@@ -122,9 +123,9 @@ def test_a_storage_error_after_the_first_file_leaves_no_file_behind(draft, setti
 
     monkeypatch.setattr(services._storage(), "save", failing_save)
     with pytest.raises(OSError, match="disk full"):
-        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+        approve_for_test(draft)
     draft.refresh_from_db()
-    assert draft.status == SupplementStatus.DRAFT
+    assert draft.status == SupplementStatus.REVIEW  # as it was: in review
     assert stored_files(settings) == []
     assert not SupplementRendition.objects.exists()
 
@@ -149,9 +150,9 @@ def test_a_later_approval_hook_that_fails_rolls_back_and_deletes_the_written_fil
 
     later_approval_receiver(later_hook)
     with pytest.raises(RuntimeError, match="later hook"):
-        offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+        approve_for_test(draft)
     draft.refresh_from_db()
-    assert draft.status == SupplementStatus.DRAFT
+    assert draft.status == SupplementStatus.REVIEW  # as it was: in review
     assert not SupplementRendition.objects.exists()
     assert stored_files(settings) == []
 
@@ -178,7 +179,7 @@ def test_a_supplement_that_arrives_filed_is_frozen_on_first_use_and_only_once(fi
 
 
 def test_stored_bytes_that_no_longer_match_their_hash_are_refused(draft, settings):
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     rendition = selectors.frozen_rendition(supplement=draft, format="txt")
     Path(settings.MEDIA_ROOT, rendition.file.name).write_bytes(b"tampered")
     with pytest.raises(StoredFileIntegrityError):
@@ -192,7 +193,10 @@ def test_stored_bytes_that_no_longer_match_their_hash_are_refused(draft, setting
 
 @pytest.fixture
 def staff_client(client, db):
+    from django.contrib.auth.models import Group
+
     user = get_user_model().objects.create_user("counsel", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewer"))  # Reviewers may preview and download
     client.force_login(user)
     return client
 
@@ -222,7 +226,7 @@ def test_preview_and_download_are_for_staff_only(client, draft):
 def test_download_serves_the_frozen_bytes_and_refuses_drafts(staff_client, draft):
     url = reverse("documents:download", kwargs={"supplement_id": draft.pk, "format": "txt"})
     assert staff_client.get(url).status_code == 404
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     response = staff_client.get(url)
     assert response.status_code == 200
     assert response.content == frozen_bytes(supplement=draft, format="txt")
@@ -260,7 +264,7 @@ def test_the_command_names_what_it_could_not_find(db):
 def test_returning_an_approved_supplement_to_draft_discards_its_frozen_documents(
     draft, settings, django_capture_on_commit_callbacks
 ):
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     assert len(stored_files(settings)) == 3
     with django_capture_on_commit_callbacks(execute=True):
         offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
@@ -268,7 +272,7 @@ def test_returning_an_approved_supplement_to_draft_discards_its_frozen_documents
     assert stored_files(settings) == []
     # Back in draft it can be edited, re-approved (frozen again) or deleted.
     offering_services.update_supplement(actor=TEST_ACTOR, supplement=draft, summary="Corrected before filing.")
-    offering_services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     assert draft.renditions.count() == 3
     offering_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=draft)
     offering_services.delete_supplement(actor=TEST_ACTOR, supplement=draft)

@@ -5,6 +5,8 @@ import pytest
 from . import dossiers
 from .conftest import normalize
 
+pytestmark = pytest.mark.django_db  # the module-scoped renders need the test database even when run alone
+
 CASES = {
     "warrant shares at several prices": (
         1,
@@ -33,7 +35,8 @@ CASES = {
             "Report on Form 10-Q for the quarterly period ended September 30, 2021 (filed on November 12, 2021).",
             "We filed that report with the SEC after the date of the prospectus, September 14, 2021.",
             "delivering to you the prospectus, our Annual Report on Form 10-K for the fiscal year ended December 31, "
-            "2020, and our Quarterly Report on Form 10-Q for the quarterly period ended September 30, 2021,",
+            "2020 (filed on March 26, 2021), and our Quarterly Report on Form 10-Q for the quarterly period ended "
+            "September 30, 2021 (filed on November 12, 2021),",
             "This prospectus supplement is dated November 15, 2021.",
         ],
     ),

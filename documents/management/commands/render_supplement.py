@@ -39,11 +39,15 @@ class Command(BaseCommand):
         if len(found) > 1:
             raise CommandError(f"More than one supplement {which} under Registration No. {file_number}; use --number.")
         supplement = found[0]
-        if supplement.is_frozen:
-            rendition = services.ensure_frozen(actor=SystemActor("render_supplement"), supplement=supplement)[format]
-            data = selectors.rendition_bytes(rendition=rendition)
-        else:
-            data = rendering.render(supplement=supplement, format=format)
+        try:
+            if supplement.is_frozen:
+                actor = SystemActor("render_supplement")
+                rendition = services.ensure_frozen(actor=actor, supplement=supplement)[format]
+                data = selectors.rendition_bytes(rendition=rendition)
+            else:
+                data = rendering.render(supplement=supplement, format=format)
+        except rendering.RenderError as error:
+            raise CommandError(str(error)) from error
         if output:
             with open(output, "wb") as handle:
                 handle.write(data)
