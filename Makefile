@@ -31,9 +31,10 @@ $(STAMP): requirements.txt
 	$(PIP) install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# Safe to repeat: the demo dossier goes only into an empty database, and an existing admin user is left alone.
 demo: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py import_dossier offerings/dossier/examples/bestnet-333-105026.json
+	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_admin
 
 run: demo

@@ -70,7 +70,7 @@ def build(database: str, sizes: list[int]) -> dict[str, int]:
         Supplement,
         SupplementPurpose,
     )
-    from offerings.services.supplements import approve_supplement
+    from offerings.services.supplements import approve_supplement, submit_supplement_for_review
 
     actor = SystemActor("render_supplements benchmark")
     call_command("migrate", verbosity=0)
@@ -79,11 +79,13 @@ def build(database: str, sizes: list[int]) -> dict[str, int]:
     for supplement in data["supplements"]:  # arrive as a draft, so that approval freezes it
         supplement["filed_on"] = supplement["accession_number"] = None
     registration = import_dossier(actor=actor, data=data).registration
-    bestnet = approve_supplement(
-        actor=actor, supplement=Supplement.objects.get(prospectus__registration_statement=registration)
-    )
+    draft = Supplement.objects.get(prospectus__registration_statement=registration)
+    bestnet = approve_supplement(actor=actor, supplement=submit_supplement_for_review(actor=actor, supplement=draft))
     ids["bestnet"] = bestnet.pk
-    get_user_model().objects.create_user(STAFF_USER, is_staff=True)
+    from django.contrib.auth.models import Group
+
+    reviewer = get_user_model().objects.create_user(STAFF_USER, is_staff=True)
+    reviewer.groups.add(Group.objects.get(name="Reviewer"))  # the role that previews and approves
     for n, size in enumerate(sizes):
         with transaction.atomic():
             issuer = Issuer.objects.create(name=f"Benchmark Holdings {size} Inc.", cik=str(3_000_000 + n))

@@ -31,6 +31,7 @@ class ClosureDay(models.Model):
         ordering = ["closed_on"]
         verbose_name = "SEC closure day"
         verbose_name_plural = "SEC closure days"
+        permissions = [("view_findings", "Can see the compliance dashboard, the calendar and its feed")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_on__year__gte=1990) & Q(closed_on__year__lte=2100),

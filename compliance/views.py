@@ -4,6 +4,7 @@ import datetime
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -70,8 +71,12 @@ def feed_url(request: HttpRequest, user) -> str:
     return request.build_absolute_uri(reverse("compliance:calendar_ics") + f"?user={user.pk}&token={feed_token(user)}")
 
 
+FINDINGS_PERMISSION = "compliance.view_findings"
+
+
 @require_GET
 @staff_member_required
+@permission_required(FINDINGS_PERMISSION, raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     if isinstance(as_of, HttpResponse):
@@ -93,6 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @staff_member_required
+@permission_required(FINDINGS_PERMISSION, raise_exception=True)
 def calendar(request: HttpRequest) -> HttpResponse:
     start = _as_of(request)
     if isinstance(start, HttpResponse):
@@ -116,12 +122,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 def _feed_user(request: HttpRequest):
     if request.user.is_authenticated and request.user.is_active and request.user.is_staff:
-        return request.user
+        return request.user if request.user.has_perm(FINDINGS_PERMISSION) else None
     user_id, token = request.GET.get("user", ""), request.GET.get("token", "")
     if not user_id.isdigit() or not token:
         return None
     user = get_user_model().objects.filter(pk=int(user_id), is_active=True, is_staff=True).first()
-    if user is None or not constant_time_compare(token, feed_token(user)):
+    if user is None or not constant_time_compare(token, feed_token(user)) or not user.has_perm(FINDINGS_PERMISSION):
         return None
     return user
 

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from audit.history import AuditHistoryMixin
 from offerings.models import RegistrationStatement
 from offerings.services.investors import import_investors
 
@@ -84,7 +85,7 @@ class PackageDocumentInline(admin.TabularInline):
 
 
 @admin.register(PackageVersion)
-class PackageVersionAdmin(admin.ModelAdmin):
+class PackageVersionAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["__str__", "registration_statement", "number", "published_at", "published_by", "deliveries_sent"]
     list_filter = ["registration_statement"]
     list_select_related = ["registration_statement", "published_by"]
@@ -229,7 +230,7 @@ class DeliveryEventInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "recipient_name",
         "recipient_email",

@@ -1,8 +1,9 @@
-"""The bytes of a package: recognising uploaded documents, naming them, and the combined PDF with bookmarks."""
+"""The bytes of a package: checking uploaded documents are what they claim, naming them, the combined PDF."""
 
 import html
 import io
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
@@ -28,33 +29,114 @@ class Part:
         return sha256_hex(self.data)
 
 
-def detect_content_type(*, data: bytes, name: str, field: str) -> str:
-    """What an uploaded prospectus or report is: PDF, HTML or plain text; anything else is refused.
+# What each file name claims; the bytes must bear it out (``check_document``).
+CLAIMED_TYPES = {".pdf": PDF, ".htm": HTML, ".html": HTML, ".txt": TEXT}
+# Control characters allowed in text: tab, line feed, vertical tab, form feed (EDGAR page breaks), return.
+TEXT_CONTROLS = frozenset("\t\n\x0b\x0c\r")
 
-    The type comes from the bytes (a PDF starts with ``%PDF-``; HTML and text must be UTF-8), with the
-    file name's extension only telling HTML from text.
+
+def check_document(*, data: bytes, name: str, field: str) -> str:
+    """The content type of an uploaded (or stored) prospectus or report; refused unless it is what its name
+    claims: a ``.pdf`` parses as a PDF (pypdf, every page readable, not encrypted), an ``.htm``/``.html`` is
+    UTF-8 with markup, a ``.txt`` is UTF-8 plain text. The refusal (``ValidationError`` on ``field``) names the
+    file and says what is wrong.
     """
+    label = name.rsplit("/", 1)[-1] or "The file"
+    extension = "." + label.rsplit(".", 1)[-1].lower() if "." in label else ""
+    content_type = CLAIMED_TYPES.get(extension)
+    if content_type is None:
+        raise ValidationError({field: f"{label}: upload a PDF (.pdf), HTML (.htm, .html) or text (.txt) file."})
     if not data:
-        raise ValidationError({field: f"{name or 'The file'} is empty."})
-    if data[:1024].lstrip()[:5] == b"%PDF-":
-        return PDF
+        raise ValidationError({field: f"{label} is empty."})
+    problem = {PDF: _pdf_problem, HTML: _html_problem, TEXT: _text_problem}[content_type](data)
+    if problem:
+        raise ValidationError({field: f"{label} is named {extension} but {problem}."})
+    return content_type
+
+
+def _pdf_problem(data: bytes) -> str | None:
+    from pypdf import PdfReader
+
+    if b"%PDF-" not in data[:1024]:
+        return "is not a PDF (no %PDF- header)"
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            return "is an encrypted PDF; upload it without a password"
+        pages = [page.mediabox for page in reader.pages]
+    except Exception as error:  # pypdf reports a damaged file with many exception types
+        return f"is not a readable PDF ({type(error).__name__}: {error})"
+    return None if pages else "is a PDF without pages"
+
+
+class _TagCounter(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags += 1
+
+
+def _decoded(data: bytes) -> tuple[str | None, str | None]:
+    """The bytes as UTF-8 text, or the reason they are not text."""
+    if data.lstrip()[:5] == b"%PDF-":
+        return None, "is a PDF; name it .pdf"
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            data.decode("ascii")
-        except UnicodeDecodeError:
-            raise ValidationError(
-                {field: f"{name or 'The file'} is neither a PDF nor UTF-8 HTML or text; upload PDF, HTML or text."}
-            ) from None
-        text = data.decode("ascii")
-    if "\x00" in text:
-        raise ValidationError({field: f"{name or 'The file'} is a binary file; upload a PDF, HTML or text file."})
-    lowered = name.lower()
-    head = text[:2048].lower()
-    if lowered.endswith((".htm", ".html")) or "<html" in head or "<!doctype html" in head:
-        return HTML
-    return TEXT
+    except UnicodeDecodeError as error:
+        return None, f"is not UTF-8 text (byte {error.start} is not UTF-8)"
+    binary = next((c for c in text if (c < " " and c not in TEXT_CONTROLS) or c == "\x7f"), None)
+    if binary is not None:
+        return None, f"holds the control character U+{ord(binary):04X}, so it is not text"
+    return text, None
+
+
+def _html_problem(data: bytes) -> str | None:
+    text, problem = _decoded(data)
+    if problem:
+        return problem
+    counter = _TagCounter()
+    counter.feed(text)
+    counter.close()
+    return None if counter.tags else "holds no HTML markup (no element at all)"
+
+
+def _text_problem(data: bytes) -> str | None:
+    text, problem = _decoded(data)
+    if problem:
+        return problem
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html")):
+        return "is an HTML document; name it .htm or .html"
+    return None
+
+
+def refuse_same_bytes(*, data: bytes, title: str, field: str, others: dict[str, str]) -> None:
+    """Refuse ``data`` when its SHA-256 is that of another document of the package (``others``: SHA-256 to
+    title): the same bytes twice are a wrong upload, never two documents."""
+    twin = others.get(sha256_hex(data))
+    if twin is not None:
+        raise ValidationError({field: _same_bytes(title, twin, sha256_hex(data))})
+
+
+def refuse_duplicates(parts: list[Part]) -> None:
+    """Refuse a package that holds the same bytes twice, naming both documents of each pair."""
+    first: dict[str, Part] = {}
+    problems = []
+    for part in parts:
+        earlier = first.setdefault(part.sha256, part)
+        if earlier is not part:
+            problems.append(_same_bytes(part.title, earlier.title, part.sha256))
+    if problems:
+        raise ValidationError({"package": problems})
+
+
+def _same_bytes(title: str, twin: str, digest: str) -> str:
+    return (
+        f"{title} has the same bytes as {twin} (SHA-256 {digest[:16]}...); each document of a package is its "
+        "own file. Upload the right copy."
+    )
 
 
 def file_name(*, file_number: str, version: int, position: int, title: str, content_type: str) -> str:

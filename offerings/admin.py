@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from .admin_corrections import FiledRecordCorrectionMixin, StatedFieldsReadOnlyMixin
 from .admin_mixins import ServiceModelAdmin, admin_link, message_of
 from .domain.dates import long_date
 from .dossier.exporter import dumps, export_registration
@@ -386,7 +387,7 @@ class DossierUploadForm(forms.Form):
 
 
 @admin.register(RegistrationStatement)
-class RegistrationStatementAdmin(ServiceModelAdmin):
+class RegistrationStatementAdmin(StatedFieldsReadOnlyMixin, ServiceModelAdmin):
     list_display = ["file_number", "issuer", "form", "filed_on", "effective_on", "forward_incorporation", "resale"]
     list_filter = ["form", "forward_incorporation", "issuer", "filed_on", "effective_on"]
     list_select_related = ["issuer"]
@@ -446,7 +447,7 @@ class RegistrationStatementAdmin(ServiceModelAdmin):
         return response
 
     def import_view(self, request):
-        if not self.has_add_permission(request):
+        if not request.user.has_perm("offerings.import_dossier"):
             raise PermissionDenied
         problems = []
         form = DossierUploadForm(request.POST or None, request.FILES or None)
@@ -558,7 +559,7 @@ class ProspectusForm(forms.ModelForm):
 
 
 @admin.register(Prospectus)
-class ProspectusAdmin(ServiceModelAdmin):
+class ProspectusAdmin(StatedFieldsReadOnlyMixin, ServiceModelAdmin):
     form = ProspectusForm
     list_display = ["registration_statement", "dated_on", "information_as_of", "document"]
     list_filter = ["dated_on"]
@@ -569,7 +570,7 @@ class ProspectusAdmin(ServiceModelAdmin):
 
 
 @admin.register(PeriodicReport)
-class PeriodicReportAdmin(ServiceModelAdmin):
+class PeriodicReportAdmin(FiledRecordCorrectionMixin, ServiceModelAdmin):
     list_display = ["key", "issuer", "form", "period_end", "filed_on", "accession_number", "document"]
     list_filter = ["form", "issuer", "period_end", "filed_on"]
     list_select_related = ["issuer"]
@@ -674,6 +675,16 @@ class SupplementSectionInline(FrozenInlineMixin, admin.StackedInline):
     verbose_name = "free-text section"
 
 
+class ApproveSupplementForm(forms.Form):
+    override_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Override: why approve although a compliance error stands",
+        help_text="Leave blank unless the check refuses the approval; the reason is kept with the approval.",
+    )
+
+
 class FileSupplementForm(forms.Form):
     filed_on = forms.DateField(help_text="EDGAR filing date (YYYY-MM-DD).", initial=edgar_today)
     accession_number = forms.CharField(max_length=20, help_text="e.g. 0000950147-03-000829")
@@ -753,25 +764,42 @@ class SupplementAdmin(ServiceModelAdmin):
             try:
                 service(actor=request.user, supplement=supplement)
             except ValidationError as exc:
-                self.message_user(request, f"{supplement}: {message_of(exc)}", messages.ERROR)
+                link = reverse("admin:offerings_supplement_approve", args=[supplement.pk])
+                hint = (
+                    f" To approve anyway with a reason: {link}"
+                    if service is supplement_services.approve_supplement
+                    else ""
+                )
+                self.message_user(request, f"{supplement}: {message_of(exc)}{hint}", messages.ERROR)
+            except PermissionDenied as exc:
+                self.message_user(request, f"{supplement}: {exc}", messages.ERROR)
             except SignalActionError as exc:  # e.g. a failed render: the service rolled back, nothing changed
                 self.message_user(request, f"{supplement}: could not {done}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"{supplement}: {done}.", messages.SUCCESS)
 
-    @admin.action(description="Submit for review")
+    def has_submit_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("offerings.submit_supplement")
+
+    def has_review_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("offerings.review_supplement")
+
+    def has_file_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("offerings.file_supplement")
+
+    @admin.action(description="Submit for review", permissions=["submit"])
     def submit_for_review(self, request, queryset):
         self._transition(request, queryset, supplement_services.submit_supplement_for_review, "submitted for review")
 
-    @admin.action(description="Approve (renders and freezes the documents)")
+    @admin.action(description="Approve (renders and freezes the documents)", permissions=["review"])
     def approve(self, request, queryset):
         self._transition(request, queryset, supplement_services.approve_supplement, "approved")
 
-    @admin.action(description="Return to draft")
+    @admin.action(description="Return to draft", permissions=["review"])
     def return_to_draft(self, request, queryset):
         self._transition(request, queryset, supplement_services.return_supplement_to_draft, "returned to draft")
 
-    @admin.action(description="Record the EDGAR filing")
+    @admin.action(description="Record the EDGAR filing", permissions=["file"])
     def mark_filed(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, "Record filings one supplement at a time.", messages.WARNING)
@@ -781,12 +809,45 @@ class SupplementAdmin(ServiceModelAdmin):
     def get_urls(self):
         return [
             path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name="offerings_supplement_file"),
+            path(
+                "<int:pk>/approve/",
+                self.admin_site.admin_view(self.approve_view),
+                name="offerings_supplement_approve",
+            ),
             *super().get_urls(),
         ]
 
+    def approve_view(self, request, pk: int):
+        """Approve one supplement, with an override and its reason when a compliance error stands."""
+        supplement = get_object_or_404(Supplement, pk=pk)
+        if not self.has_review_permission(request, supplement):
+            raise PermissionDenied
+        form = ApproveSupplementForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                supplement_services.approve(
+                    actor=request.user, supplement=supplement, override_reason=form.cleaned_data["override_reason"]
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            except SignalActionError as exc:
+                form.add_error(None, f"Could not approve: {exc}")
+            else:
+                self.message_user(request, f"{supplement}: approved.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Approve {supplement}",
+            "form": form,
+            "supplement": supplement,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/offerings/supplement_approve.html", context)
+
     def file_view(self, request, pk: int):
         supplement = get_object_or_404(Supplement, pk=pk)
-        if not super().has_change_permission(request, supplement):
+        if not self.has_file_permission(request, supplement):
             raise PermissionDenied
         form = FileSupplementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.history import AuditHistoryMixin
+
 from .services.records import delete_record, save_record
 
 
@@ -51,5 +53,5 @@ class ServiceWritesMixin:
         formset.save_m2m()
 
 
-class ServiceModelAdmin(ServiceWritesMixin, admin.ModelAdmin):
-    """A ModelAdmin whose writes go through the services."""
+class ServiceModelAdmin(AuditHistoryMixin, ServiceWritesMixin, admin.ModelAdmin):
+    """A ModelAdmin whose writes go through the services; its *History* page shows the record's audit trail."""

@@ -1,11 +1,16 @@
 """The records of a registered resale offering, from the issuer to each supplement and holder.
 
 Share counts are integers and money is Decimal. Filed records are never lost: every foreign key on the
-filing chain is PROTECT, and a filed supplement refuses edits and deletes (see ``Supplement``).
+filing chain is PROTECT, and a filed supplement refuses edits and deletes (see ``Supplement``). The report,
+prospectus and registration an approved or filed supplement states keep the stated facts (see ``StatedRecord``).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -278,6 +283,139 @@ class Condition(models.Model):
         return self.satisfied_on is None
 
 
+# -- the record stays what was filed -------------------------------------------------------------------
+_correcting = ContextVar("offerings_correcting_stated_record", default=False)
+
+
+@contextmanager
+def correcting_stated_records() -> Iterator[None]:
+    """Within this block the stated facts of a record may change. Only ``offerings.services.corrections`` opens
+    it, for one correction whose reason it records (on PostgreSQL it also sets ``portal.correction``)."""
+    token = _correcting.set(True)
+    try:
+        yield
+    finally:
+        _correcting.reset(token)
+
+
+def _frozen_statuses() -> tuple[str, str]:
+    return (SupplementStatus.APPROVED, SupplementStatus.FILED)
+
+
+class StatedRecordQuerySet(models.QuerySet):
+    """Bulk updates and deletes bypass ``save`` and ``delete``; they refuse a stated record's facts too."""
+
+    def update(self, **kwargs):
+        touched = [name for name in kwargs if name in self.model.STATED_FIELDS]
+        if touched and not _correcting.get():
+            for record in self:
+                for name in touched:  # the row as the update would leave it (an expression counts as a change)
+                    setattr(record, record._meta.get_field(name).attname, kwargs[name])
+                record.refuse_stated_change(touched)
+        return super().update(**kwargs)
+
+    def delete(self):
+        for record in self:
+            record.refuse_delete()
+        return super().delete()
+
+
+class StatedRecord(models.Model):
+    """A record whose facts an approved or filed supplement states (the report it incorporates, attaches or
+    delivers; the prospectus it supplements; the registration on its cover).
+
+    Rule: while such a supplement stands, ``STATED_FIELDS`` keep the values it was approved with and the record
+    cannot be deleted (``FiledRecordError`` naming the supplement); a correction goes through
+    ``offerings.services.corrections.correct_filed_record`` with its reason. A field in ``FILLABLE_FIELDS`` may
+    still get a first value while blank (a report's copy for delivery, uploaded after approval). On PostgreSQL
+    the triggers of migration 0007 refuse the same changes in the database.
+    """
+
+    STATED_FIELDS: tuple[str, ...] = ()
+    FILLABLE_FIELDS: tuple[str, ...] = ()
+
+    objects = StatedRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.refuse_stated_change(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.refuse_delete()
+        return super().delete(*args, **kwargs)
+
+    def stating_supplements(self) -> "models.QuerySet[Supplement]":
+        """The approved and filed supplements that state this record's facts."""
+        raise NotImplementedError
+
+    def stated_by(self) -> "Supplement | None":
+        """The earliest approved or filed supplement that states this record; None while none does."""
+        if self.pk is None:
+            return None
+        return self.stating_supplements().order_by("dated_on", "pk").first()
+
+    def changed_stated_fields(self, fields=None) -> list[str]:
+        """The stated fields (of ``fields``, if given) whose value differs from the stored row."""
+        names = [name for name in self.STATED_FIELDS if fields is None or name in fields]
+        if self.pk is None or not names:
+            return []
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*names).first()
+        if stored is None:
+            return []
+        changed = []
+        for name in names:
+            old, new = stored[name], self._stated_value(name)
+            if old == new or (name in self.FILLABLE_FIELDS and old in ("", None)):
+                continue
+            changed.append(name)
+        return changed
+
+    def _stated_value(self, name: str):
+        field = self._meta.get_field(name)
+        value = getattr(self, field.attname)
+        if isinstance(field, models.FileField):
+            return value.name or ""
+        try:
+            return field.to_python(value)
+        except ValidationError:
+            return value
+
+    def refuse_stated_change(self, fields=None) -> None:
+        """Raise ``FiledRecordError`` (one message per field) if a stated field changed and a supplement states
+        it; a correction (``correcting_stated_records``) is let through."""
+        if _correcting.get():
+            return
+        changed = self.changed_stated_fields(fields)
+        supplement = self.stated_by() if changed else None
+        if supplement is None:
+            return
+        status = supplement.get_status_display().lower()
+        raise FiledRecordError(
+            {
+                name: f"{str(self._meta.get_field(name).verbose_name).capitalize()} is stated by {supplement}, "
+                f"{status}, and stays as filed; it changes only by a correction with its reason "
+                "('Correct a filed record')."
+                for name in changed
+            }
+        )
+
+    def refuse_delete(self) -> None:
+        supplement = self.stated_by()
+        if supplement is not None:
+            raise FiledRecordError(
+                f"{self} cannot be deleted: {supplement}, {supplement.get_status_display().lower()}, states it."
+            )
+
+    def full_clean(self, *args, **kwargs) -> None:
+        """The stated facts first: a refusal is a ``FiledRecordError`` (one message per field) before anything
+        else is validated, so the admin form and the importer show it on the field."""
+        self.refuse_stated_change()
+        super().full_clean(*args, **kwargs)
+
+
 class RegistrationForm(models.TextChoices):
     S1 = "S-1", "Form S-1"
     S2 = "S-2", "Form S-2 (rescinded 2005)"
@@ -295,7 +433,7 @@ class RegistrationForm(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class RegistrationStatement(models.Model):
+class RegistrationStatement(StatedRecord):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="registration_statements")
     file_number = models.CharField(
         max_length=10,
@@ -322,11 +460,20 @@ class RegistrationStatement(models.Model):
         "as the filing states it. The compliance check recomputes it.",
     )
 
+    # Facts the cover of its supplements states (a Rule 429 combined prospectus's supplements too).
+    STATED_FIELDS = ("file_number", "form", "filed_on", "effective_on", "last_amended_on")
+
     class Meta:
         ordering = ["file_number"]
 
     def __str__(self) -> str:
         return f"Registration No. {self.file_number}"
+
+    def stating_supplements(self) -> "models.QuerySet[Supplement]":
+        combined = Prospectus.objects.filter(also_covers=self.pk).values("pk")
+        return Supplement.objects.filter(
+            Q(prospectus__registration_statement=self.pk) | Q(prospectus__in=combined), status__in=_frozen_statuses()
+        ).distinct()
 
 
 class AmendmentKind(models.TextChoices):
@@ -423,7 +570,7 @@ class RegisteredComponent(models.Model):
         return f"{amount} {self.get_source_display().lower()}"
 
 
-class Prospectus(models.Model):
+class Prospectus(StatedRecord):
     registration_statement = models.ForeignKey(
         RegistrationStatement, on_delete=models.PROTECT, related_name="prospectuses"
     )
@@ -460,8 +607,14 @@ class Prospectus(models.Model):
             ),
         ]
 
+    # What its supplements state of it: "(To Prospectus Dated ...)", its page references, its information date.
+    STATED_FIELDS = ("dated_on", "page_references", "information_as_of")
+
     def __str__(self) -> str:
         return f"Prospectus dated {long_date(self.dated_on)} ({self.registration_statement.file_number})"
+
+    def stating_supplements(self) -> "models.QuerySet[Supplement]":
+        return Supplement.objects.filter(prospectus=self.pk, status__in=_frozen_statuses())
 
 
 class ReportForm(models.TextChoices):
@@ -482,7 +635,7 @@ class ReportForm(models.TextChoices):
     F6KA = "6-K/A", "6-K/A"
 
 
-class PeriodicReport(models.Model):
+class PeriodicReport(StatedRecord):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="periodic_reports")
     key = models.SlugField(max_length=64, help_text="Short name, e.g. annual_2002 or quarter_2003_05.")
     form = models.CharField(max_length=10, choices=ReportForm.choices)
@@ -514,6 +667,18 @@ class PeriodicReport(models.Model):
 
     def __str__(self) -> str:
         return self.describe()
+
+    # What a supplement that incorporates, attaches or delivers it states; a first copy may still be uploaded.
+    STATED_FIELDS = ("form", "period_end", "filed_on", "accession_number", "page_references", "document")
+    FILLABLE_FIELDS = ("document",)
+
+    def stating_supplements(self) -> "models.QuerySet[Supplement]":
+        return Supplement.objects.filter(
+            Q(pk__in=SupplementIncorporation.objects.filter(report=self.pk).values("supplement"))
+            | Q(pk__in=SupplementEnclosure.objects.filter(report=self.pk).values("supplement"))
+            | Q(pk__in=SupplementAttachment.objects.filter(report=self.pk).values("supplement")),
+            status__in=_frozen_statuses(),
+        )
 
     def clean(self) -> None:
         if self.filed_on and self.period_end and self.filed_on < self.period_end:
@@ -569,7 +734,8 @@ class SupplementStatus(models.TextChoices):
 
 
 class FiledRecordError(ValidationError):
-    """Raised when something tries to change or delete a filed supplement."""
+    """Raised when something tries to change or delete a filed supplement, or what an approved or filed one
+    states (``StatedRecord``)."""
 
 
 class SupplementQuerySet(models.QuerySet):
@@ -641,6 +807,15 @@ class Supplement(models.Model):
     status = models.CharField(
         max_length=10, choices=SupplementStatus.choices, default=SupplementStatus.DRAFT, editable=False
     )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="changed_supplements",
+        help_text="The staff user who last changed the draft; maker-checker: someone else approves it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -654,6 +829,13 @@ class Supplement(models.Model):
             models.UniqueConstraint(
                 fields=["prospectus", "key"], condition=~Q(key=""), name="supplement_unique_key_per_prospectus"
             ),
+        ]
+        permissions = [
+            ("submit_supplement", "Can submit a supplement for review"),
+            ("review_supplement", "Can approve a supplement or send it back to draft (counsel)"),
+            ("file_supplement", "Can record the EDGAR filing of a supplement"),
+            ("preview_supplement", "Can preview and download a supplement's renditions"),
+            ("import_dossier", "Can import an offering dossier"),
         ]
 
     def __str__(self) -> str:

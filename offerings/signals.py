@@ -8,6 +8,10 @@ transaction rolls back and the change never happened.
 
 from django.dispatch import Signal
 
+# Before a supplement in review is approved, with ``override_reason``: compliance re-runs its checks and refuses
+# (ValidationError) while an error finding about the supplement stands and no reason is given; each receiver
+# returns the findings it weighed, which the approval records.
+supplement_approval_requested = Signal()
 # Before an approved supplement returns to draft: delivery refuses once investors hold its documents.
 supplement_return_to_draft_requested = Signal()
 # An approved supplement: documents renders and freezes its renditions (a failed render aborts approval).

@@ -12,6 +12,7 @@ from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.context import audited
 from offerings.actors import Actor, actor_label
 
 from .. import conf, selectors, tokens
@@ -49,6 +50,7 @@ def _method(recipient: selectors.Recipient) -> str:
     return DeliveryMethod.IN_PERSON
 
 
+@audited
 @transaction.atomic
 def create_deliveries(*, actor: Actor, package_version: PackageVersion, send: bool = False) -> list[IssuedLink]:
     """One delivery per recipient of the version's registration who has none yet.
@@ -92,6 +94,7 @@ def create_deliveries(*, actor: Actor, package_version: PackageVersion, send: bo
     return [IssuedLink(d, token) for d, token in issued]
 
 
+@audited
 @transaction.atomic
 def issue_link(*, actor: Actor, delivery: Delivery, detail: str) -> str:
     """A fresh personal link for the delivery, recorded with ``detail``; returns its token, the only copy.
@@ -108,6 +111,7 @@ def issue_link(*, actor: Actor, delivery: Delivery, detail: str) -> str:
     return token
 
 
+@audited
 @transaction.atomic
 def revoke_link(*, actor: Actor, delivery: Delivery) -> Delivery:
     """The personal link stops working on the next request; the event names who revoked it."""
@@ -120,6 +124,7 @@ def revoke_link(*, actor: Actor, delivery: Delivery) -> Delivery:
     return delivery
 
 
+@audited
 @transaction.atomic
 def reissue_link(*, actor: Actor, delivery: Delivery) -> str:
     """A new personal link for the delivery, returned once; the previous link stops working."""
@@ -138,6 +143,7 @@ def reissue_link(*, actor: Actor, delivery: Delivery) -> str:
     return token
 
 
+@audited
 @transaction.atomic
 def mark_delivered(*, actor: Actor, delivery: Delivery) -> Delivery:
     """Staff record that a postal or in-person delivery went out."""

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audit.context import audited
 from offerings.actors import Actor
 
 from .. import conf, selectors
@@ -23,6 +24,7 @@ from .links import issue_link, personal_url
 logger = logging.getLogger(__name__)
 
 
+@audited
 def queue_notices(*, actor: Actor, delivery_ids: list[int]) -> int:
     """Queue the email notices in batches once the surrounding transaction commits; returns the batch count.
 
@@ -37,6 +39,7 @@ def queue_notices(*, actor: Actor, delivery_ids: list[int]) -> int:
     return len(batches)
 
 
+@audited
 def resend(*, actor: Actor, deliveries) -> int:
     """Queue a fresh email notice (and a fresh link) for each email delivery; returns how many were queued."""
     ids = [d.pk for d in deliveries if d.method == DeliveryMethod.EMAIL and d.recipient_email]
@@ -44,6 +47,7 @@ def resend(*, actor: Actor, deliveries) -> int:
     return len(ids)
 
 
+@audited
 def send_delivery_notices(*, actor: Actor, delivery_ids: list[int]) -> dict[str, int]:
     """Email each delivery its personal link over one SMTP connection; one failure does not stop the rest.
 

@@ -2,6 +2,9 @@
 
 Rule: a published version never changes. Its documents' bytes are copied into it with their SHA-256, and a
 supplement it holds may no longer return to draft (``refuse_return_to_draft_once_published``).
+Rule: a document is what its name claims (``files.check_document``: a .pdf parses as a PDF, an .htm/.html is
+HTML, a .txt is text), and a package never holds the same bytes twice; both are checked when a file is attached
+and again, on the stored bytes, when a version is published.
 """
 
 from django.core.exceptions import ValidationError
@@ -22,7 +25,13 @@ from ..models import DocumentKind, PackageDocument, PackageVersion
 @transaction.atomic
 def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: str, data: bytes) -> Prospectus:
     """Store the prospectus file staff upload (PDF, HTML or text); the next package version delivers it."""
-    content_type = files.detect_content_type(data=data, name=name, field="prospectus")
+    content_type = files.check_document(data=data, name=name, field="prospectus")
+    files.refuse_same_bytes(
+        data=data,
+        title=selectors.prospectus_title(prospectus),
+        field="prospectus",
+        others=_planned_digests(registrations=[prospectus.registration_statement], leave_out=prospectus),
+    )
     extension = files.EXTENSIONS[content_type]
     prospectus.document.save(
         f"{prospectus.registration_statement.file_number}-prospectus-{prospectus.dated_on:%Y-%m-%d}.{extension}",
@@ -36,8 +45,20 @@ def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: st
 
 @transaction.atomic
 def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, data: bytes) -> PeriodicReport:
-    """Store the copy of a periodic report that is delivered with supplements."""
-    content_type = files.detect_content_type(data=data, name=name, field=f"report {report.key}")
+    """Store the copy of a periodic report that is delivered with supplements.
+
+    A report an approved or filed supplement delivers takes a first copy; replacing it is a correction of the
+    filed record (the model refuses, naming the supplement).
+    """
+    field = f"report {report.key}"
+    content_type = files.check_document(data=data, name=name, field=field)
+    delivering = RegistrationStatement.objects.filter(prospectuses__supplements__enclosures__report=report).distinct()
+    files.refuse_same_bytes(
+        data=data,
+        title=report.describe(),
+        field=field,
+        others=_planned_digests(registrations=delivering, leave_out=report),
+    )
     extension = files.EXTENSIONS[content_type]
     report.document.save(f"{report.key}.{extension}", ContentFile(data), save=False)
     report.full_clean()
@@ -48,6 +69,29 @@ def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, d
 def _read_field_file(field) -> bytes:
     with field.open("rb") as handle:
         return handle.read()
+
+
+def _planned_digests(*, registrations, leave_out) -> dict[str, str]:
+    """SHA-256 to title of each stored document the next package of ``registrations`` would hold, other than
+    ``leave_out`` (the record a file is being attached to); supplements count by their frozen PDF, if any."""
+    from documents.selectors import frozen_rendition
+
+    digests: dict[str, str] = {}
+    for registration in registrations:
+        for planned in selectors.package_plan(registration=registration).documents:
+            if leave_out in (planned.prospectus, planned.report):
+                continue
+            if planned.kind == DocumentKind.SUPPLEMENT:
+                rendition = frozen_rendition(supplement=planned.supplement, format="pdf")
+                digest = rendition.sha256 if rendition is not None else None
+            else:
+                stored = (
+                    planned.prospectus.document if planned.kind == DocumentKind.PROSPECTUS else planned.report.document
+                )
+                digest = sha256_hex(_read_field_file(stored)) if stored else None
+            if digest is not None:
+                digests.setdefault(digest, planned.title)
+    return digests
 
 
 def _supplement_pdf(*, actor: Actor, supplement: Supplement) -> tuple[bytes, str]:
@@ -81,6 +125,7 @@ def publish_package(*, actor: Actor, registration: RegistrationStatement) -> Pac
     if plan.problems:
         raise ValidationError({"package": plan.problems})
     parts = _read_parts(actor=actor, plan=plan)
+    files.refuse_duplicates([part for _, part in parts])
     _refuse_unchanged(registration=registration, parts=parts)
     number = (registration.package_versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = PackageVersion(
@@ -97,18 +142,18 @@ def publish_package(*, actor: Actor, registration: RegistrationStatement) -> Pac
 
 
 def _read_parts(*, actor: Actor, plan: selectors.PackagePlan) -> list[tuple[selectors.PlannedDocument, files.Part]]:
-    """The bytes of every planned document, with the content type read from the bytes."""
+    """The bytes of every planned document; an uploaded one must still be what its name claims."""
     parts: list[tuple[selectors.PlannedDocument, files.Part]] = []
     for planned in plan.documents:
         if planned.kind == DocumentKind.PROSPECTUS:
             data = _read_field_file(planned.prospectus.document)
             name = planned.prospectus.document.name
-            content_type = files.detect_content_type(data=data, name=name, field="prospectus")
+            content_type = files.check_document(data=data, name=name, field="prospectus")
         elif planned.kind == DocumentKind.SUPPLEMENT:
             data, content_type = _supplement_pdf(actor=actor, supplement=planned.supplement)
         else:
             data = _read_field_file(planned.report.document)
-            content_type = files.detect_content_type(
+            content_type = files.check_document(
                 data=data, name=planned.report.document.name, field=f"report {planned.report.key}"
             )
         parts.append((planned, files.Part(planned.title, data, content_type)))

@@ -80,3 +80,19 @@ RULES: dict[str, str] = {
     "REPORT_FILED_BEFORE_PERIOD_END": "Exchange Act Rules 13a-1 and 13a-13",
     "DELIVERY_INCOMPLETE": "Securities Act Section 5(b)(2); Rules C&DI 620.02",
 }
+
+
+# Findings about when a supplement must be filed, not about what it says.
+FILING_CODES = frozenset({"SUPPLEMENT_UNFILED", "SUPPLEMENT_FILING_DUE", "SUPPLEMENT_FILING_OVERDUE"})
+STATED_FIGURE_SUBJECTS = frozenset({"registration", "registered_amount"})
+
+
+def blocks_approval(finding: Finding, *, supplement_id: int) -> bool:
+    """Maker-checker's compliance gate: an error about the supplement itself, or about the registration's
+    figures it states (amounts, proceeds), stops approval until the approver records an override and a reason;
+    deadlines for filing it are not about its content and do not."""
+    if finding.severity != Severity.ERROR or finding.code in FILING_CODES:
+        return False
+    if finding.subject == "supplement":
+        return finding.subject_id == supplement_id
+    return finding.subject in STATED_FIGURE_SUBJECTS

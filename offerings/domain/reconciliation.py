@@ -53,10 +53,15 @@ def _number(value: Decimal | int) -> int | str:
 def unreconciled_amounts(
     *, amounts: Sequence[RegisteredAmountFacts], securities: Mapping[int, SecurityFacts]
 ) -> list[Finding]:
-    """REGISTERED_AMOUNT_UNRECONCILED: a registered amount that differs from the sum of its described parts."""
+    """REGISTERED_AMOUNT_UNRECONCILED: a registered amount that differs from the sum of its described parts.
+
+    Where the total or a part is not stated there is nothing to add up: the records say what is known.
+    """
     findings = []
     for registered in amounts:
-        if not registered.components:
+        if not registered.components or registered.amount is None:
+            continue
+        if any(c.amount is None for c in registered.components):
             continue
         described = sum(c.amount for c in registered.components)
         if described == registered.amount:
@@ -143,7 +148,7 @@ def derivation_mismatches(
             if derived is None:
                 continue
             implied, arithmetic = derived
-            if implied == component.amount:
+            if component.amount is None or implied == component.amount:
                 continue
             difference = Decimal(component.amount) - implied
             fractional = implied != implied.to_integral_value()
@@ -208,6 +213,9 @@ def exercise_proceeds(
             if component.source not in UNDERLYING_SOURCES:
                 continue
             source = securities.get(component.from_security_id) if component.from_security_id else None
+            if component.amount is None:
+                unpriced.append(f"an unstated number of shares from the {source.title if source else 'unnamed'}")
+                continue
             if source is None or source.price_per_share is None:
                 unpriced.append(source.title if source else f"{component.amount:,} shares with no source security")
                 continue

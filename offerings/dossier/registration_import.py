@@ -11,7 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from ..models import (
     Amendment,
@@ -465,6 +465,14 @@ class SupplementImport:
             record_filed_supplement(actor=self.actor, supplement=supplement, **filing)
         except ValidationError as exc:
             self.report(exc, path, fields)
+        except PermissionDenied:
+            self.problems.append(
+                Problem(
+                    f"{path}.filed",
+                    "recording a supplement as filed needs the Filer role (permission offerings.file_supplement); "
+                    "nothing was imported",
+                )
+            )
 
     def terms_changes(self, *, supplement: Supplement | None = None, key: str | None = None) -> None:
         """The securities' changes of terms announced by one supplement (written with it, before it is filed),

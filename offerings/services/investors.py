@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from audit.context import audited
+
 from ..actors import Actor
 from ..models import Investor, RegistrationStatement
 
@@ -23,6 +25,7 @@ NAME_MAX_LENGTH = Investor._meta.get_field("name").max_length
 POSTAL_ADDRESS_MAX_LENGTH = Investor._meta.get_field("postal_address").max_length
 
 
+@audited
 @transaction.atomic
 def import_investors(*, actor: Actor, registration: RegistrationStatement, data: bytes | str) -> list[Investor]:
     """Add investors from CSV with the header ``name,email,postal_address``; any bad row rejects the file.

@@ -6,9 +6,12 @@ content of an approved one refuse the write (the models raise ``FiledRecordError
 
 from django.db import models, transaction
 
+from audit.context import audited
+
 from ..actors import Actor
 
 
+@audited
 def save_record(*, actor: Actor, record: models.Model) -> models.Model:
     """Validate and save one record (a new one or an edited one); returns it.
 
@@ -20,6 +23,7 @@ def save_record(*, actor: Actor, record: models.Model) -> models.Model:
     return record
 
 
+@audited
 @transaction.atomic
 def delete_record(*, actor: Actor, record: models.Model) -> None:
     """Delete one record; PROTECT foreign keys and filed-record rules refuse what must stay."""

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from audit.context import audited
+
 from ..actors import Actor
 from ..domain.incorporation import needs_incorporation
 from ..models import (
@@ -30,6 +32,7 @@ def registrations_needing_incorporation(*, report: PeriodicReport) -> list[Regis
     ]
 
 
+@audited
 @transaction.atomic
 def draft_incorporation_supplements(*, actor: Actor, report: PeriodicReport) -> list[Supplement]:
     """Draft a Rule 424(b)(3) incorporation update for each registration that must add ``report``.
@@ -85,6 +88,7 @@ class RecordedReport:
     drafts: list[Supplement]  # the incorporation supplements drafted for it
 
 
+@audited
 @transaction.atomic
 def record_periodic_report(*, actor: Actor, report: PeriodicReport, auto_draft: bool = True) -> RecordedReport:
     """Record a new 10-K/10-Q/8-K (an unsaved ``PeriodicReport``) and, with ``auto_draft``, draft the supplements
@@ -97,6 +101,7 @@ def record_periodic_report(*, actor: Actor, report: PeriodicReport, auto_draft: 
     return RecordedReport(report=report, drafts=drafts)
 
 
+@audited
 @transaction.atomic
 def update_periodic_report(*, actor: Actor, report: PeriodicReport) -> PeriodicReport:
     """Save staff's changes to a report already on record (drafts nothing: its supplements exist or not)."""

@@ -6,16 +6,19 @@ on approval and discards them on return to draft; delivery refuses a return once
 """
 
 import datetime
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from .. import signals
-from ..actors import Actor
+from ..actors import Actor, SystemActor
 from ..models import FiledRecordError, Supplement, SupplementStatus
 
+# Draft -> in review -> approved -> filed, no step skipped; in review and approved may go back to draft.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    SupplementStatus.DRAFT: frozenset({SupplementStatus.REVIEW, SupplementStatus.APPROVED}),
+    SupplementStatus.DRAFT: frozenset({SupplementStatus.REVIEW}),
     SupplementStatus.REVIEW: frozenset({SupplementStatus.DRAFT, SupplementStatus.APPROVED}),
     SupplementStatus.APPROVED: frozenset({SupplementStatus.DRAFT, SupplementStatus.FILED}),
     SupplementStatus.FILED: frozenset(),
@@ -34,6 +37,13 @@ def _check_transition(supplement: Supplement, to_status: str) -> None:
         )
 
 
+def require_permission(actor: Actor, permission: str, what: str) -> None:
+    """A signed-in user acts only within their role; a command or task (``SystemActor``) acts for the firm."""
+    if isinstance(actor, SystemActor) or actor.has_perm(permission):
+        return
+    raise PermissionDenied(f"{actor.get_username()} may not {what}: that needs the {permission} permission.")
+
+
 def _locked(supplement: Supplement) -> Supplement:
     return Supplement.objects.select_for_update().get(pk=supplement.pk)
 
@@ -41,9 +51,11 @@ def _locked(supplement: Supplement) -> Supplement:
 @transaction.atomic
 def save_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
     """Create a draft or save staff's changes to one; approved and filed supplements refuse (return to draft)."""
-    if supplement.pk is not None and _locked(supplement).is_frozen:
-        stored = Supplement.objects.get(pk=supplement.pk)
+    stored = _locked(supplement) if supplement.pk is not None else None
+    if stored is not None and stored.is_frozen:
         raise FiledRecordError(f"{stored} is {stored.get_status_display().lower()}; return it to draft before editing.")
+    if not isinstance(actor, SystemActor):
+        supplement.changed_by = actor  # maker-checker: this user may not approve it
     supplement.full_clean()
     supplement.save()
     return supplement
@@ -67,6 +79,7 @@ def delete_supplement(*, actor: Actor, supplement: Supplement) -> None:
 
 @transaction.atomic
 def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Supplement:
+    require_permission(actor, "offerings.submit_supplement", "submit a supplement for review")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.REVIEW)
     supplement.full_clean()
@@ -78,6 +91,7 @@ def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Sup
 @transaction.atomic
 def return_supplement_to_draft(*, actor: Actor, supplement: Supplement) -> Supplement:
     """Back to draft for changes; receivers of ``supplement_return_to_draft_requested`` may refuse."""
+    require_permission(actor, "offerings.review_supplement", "send a supplement back to draft")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.DRAFT)
     signals.supplement_return_to_draft_requested.send(Supplement, supplement=supplement, actor=actor)
@@ -87,17 +101,53 @@ def return_supplement_to_draft(*, actor: Actor, supplement: Supplement) -> Suppl
     return supplement
 
 
+@dataclass(frozen=True)
+class Approval:
+    supplement: Supplement
+    findings: list  # the compliance findings weighed at approval (offerings.domain.findings.Finding)
+    override_reason: str
+    self_approved: bool  # the approver also last changed the draft (allowed only by PORTAL_ALLOW_SELF_APPROVAL)
+
+
+def _maker_checker(actor: Actor, supplement: Supplement) -> bool:
+    """Maker-checker: the user who last changed the draft does not approve it, unless the firm's setting allows
+    it (a one-person firm); returns whether this approval is such a self-approval."""
+    if isinstance(actor, SystemActor) or supplement.changed_by_id != actor.pk:
+        return False
+    if settings.PORTAL_ALLOW_SELF_APPROVAL:
+        return True
+    raise ValidationError(
+        {"status": f"{actor.get_username()} last changed this draft; another reviewer must approve it (maker-checker)."}
+    )
+
+
 @transaction.atomic
-def approve_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
-    """Approval freezes the content; ``supplement_approved`` receivers render and store the documents, and a
-    failure there (``signals.SignalActionError``) rolls the approval back."""
+def approve_supplement(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Supplement:
+    """Approve a supplement in review; see ``approve`` for what approval checks and records."""
+    return approve(actor=actor, supplement=supplement, override_reason=override_reason).supplement
+
+
+@transaction.atomic
+def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Approval:
+    """Approval freezes the content. It is refused to the user who last changed the draft (maker-checker) and,
+    through ``supplement_approval_requested``, while a compliance error about the supplement stands, unless the
+    approver gives ``override_reason``. ``supplement_approved`` receivers then render and store the documents;
+    a failure there (``signals.SignalActionError``) rolls the approval back."""
+    require_permission(actor, "offerings.review_supplement", "approve a supplement")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.APPROVED)
+    self_approved = _maker_checker(actor, supplement)
     supplement.full_clean()
+    reason = " ".join(override_reason.split())
+    findings = []
+    for _, weighed in signals.supplement_approval_requested.send(
+        Supplement, supplement=supplement, actor=actor, override_reason=reason
+    ):
+        findings += weighed or []
     supplement.status = SupplementStatus.APPROVED
     supplement.save(update_fields=["status", "updated_at"])
     signals.supplement_approved.send(Supplement, supplement=supplement, actor=actor)
-    return supplement
+    return Approval(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
 
 
 def _set_filing(supplement: Supplement, *, filed_on: datetime.date | None, accession_number: str | None) -> None:
@@ -113,6 +163,7 @@ def file_supplement(
     *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str
 ) -> Supplement:
     """Record the EDGAR filing of an approved supplement; from here on it is never edited or deleted."""
+    require_permission(actor, "offerings.file_supplement", "record the filing of a supplement")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.FILED)
     if not filed_on:
@@ -133,6 +184,7 @@ def record_filed_supplement(
     only by its accession number, is filed all the same (never a draft that looks overdue). Its documents are
     rendered from the records on first use, as for any filed supplement.
     """
+    require_permission(actor, "offerings.file_supplement", "record a supplement as filed")
     if supplement.pk is not None:
         supplement = _locked(supplement)
         if supplement.is_filed:

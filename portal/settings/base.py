@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
+    "audit",
     "offerings",
     "documents",
     "compliance",
@@ -35,6 +37,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +113,25 @@ DELIVERY_SEND_BATCH_SIZE = env.int("PORTAL_DELIVERY_SEND_BATCH_SIZE", default=10
 DELIVERY_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
 DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT = env.bool("PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT", default=True)
 
+# Audit trail (audit/ reads these): django-auditlog with the portal's own hash-chained entry model.
+AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
+# auditlog's migrations create the table of its default entry model, unused once swapped; skip them.
+MIGRATION_MODULES = {"auditlog": None}
+AUDITLOG_STORE_JSON_CHANGES = True  # old and new values as JSON (null, numbers), not their str()
+# Every model of these apps is logged, less the untracked models; delivery evidence is its own append-only log.
+AUDIT_TRACKED_APPS = ["offerings", "documents", "compliance", "delivery"]
+AUDIT_UNTRACKED_MODELS = ["delivery.DeliveryEvent"]
+# Left out of every entry: a timestamp every save changes, and the hash that opens an investor's personal link.
+AUDIT_UNTRACKED_FIELDS = ["updated_at", "delivery.Delivery.token_hash"]
+# The record an audit report is for, and the field that names it: `audit_report 333-105026`.
+AUDIT_REPORT_SUBJECT = "offerings.RegistrationStatement.file_number"
+# The client address on audit entries comes from X-Forwarded-For only behind a proxy that overwrites it.
+AUDIT_TRUST_X_FORWARDED_FOR = DELIVERY_TRUST_X_FORWARDED_FOR
+
+# Maker-checker: may the user who last changed a draft approve it? Only for a one-person firm; the approval then
+# records that it was self-approved.
+PORTAL_ALLOW_SELF_APPROVAL = env.bool("PORTAL_ALLOW_SELF_APPROVAL", default=False)
+
 # Counsel's rule settings (compliance/conf.py reads these); defaults are the rules digest's. JSON in the environment.
 COMPLIANCE_RULE_424B_BUSINESS_DAYS = env.json("COMPLIANCE_RULE_424B_BUSINESS_DAYS", default={})
 COMPLIANCE_PERIODIC_DEADLINES = env.json("COMPLIANCE_PERIODIC_DEADLINES", default=[])
@@ -119,6 +141,8 @@ COMPLIANCE_PERIODIC_WARNING_BUSINESS_DAYS = env.int("COMPLIANCE_PERIODIC_WARNING
 
 # Holder tables longer than this render their PDF in a child process that exits afterwards.
 PORTAL_PDF_ISOLATE_ROWS = env.int("PORTAL_PDF_ISOLATE_ROWS", default=2000)
+# What precedes each page number of a supplement's PDF: "S-" numbers the pages S-1, S-2, ...
+PORTAL_SUPPLEMENT_PAGE_PREFIX = env("PORTAL_SUPPLEMENT_PAGE_PREFIX", default="S-")
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from offerings.dossier.importer import import_dossier
 from offerings.models import Amendment, AmendmentKind, PeriodicReport, Supplement, SupplementStatus
 from offerings.services import reports as report_services
 from offerings.services import supplements as services
+from offerings.services.corrections import correct_filed_record
 from tests.actors import TEST_ACTOR
 
 from .conftest import codes, only
@@ -233,8 +234,9 @@ def test_with_forward_incorporation_filing_the_annual_report_is_the_update(bestn
 
 
 def test_known_effective_date_starts_the_nine_months(bestnet):
-    bestnet.effective_on = D(2003, 6, 2)
-    bestnet.save()
+    # The filed supplement states the registration's dates: a known effective date is a correction.
+    correct_filed_record(actor=TEST_ACTOR, record=bestnet, changes={"effective_on": D(2003, 6, 2)}, reason="SEC order")
+    bestnet.refresh_from_db()
     assert "PROSPECTUS_STALE_10A3" not in codes(check(bestnet, D(2004, 3, 2)))
     stale = only(check(bestnet, D(2004, 3, 3)), "PROSPECTUS_STALE_10A3")
     assert stale.data["clock_basis"] == "effective date"
@@ -242,8 +244,9 @@ def test_known_effective_date_starts_the_nine_months(bestnet):
 
 def test_counsel_may_record_a_later_information_date(bestnet):
     prospectus = bestnet.prospectuses.get()
-    prospectus.information_as_of = D(2003, 3, 15)
-    prospectus.save()
+    correct_filed_record(
+        actor=TEST_ACTOR, record=prospectus, changes={"information_as_of": D(2003, 3, 15)}, reason="counsel's date"
+    )
     # 2004-07-15 less 16 months is 2003-03-15 (not more than 16 months); 2004-07-16 is
     assert "PROSPECTUS_STALE_10A3" not in codes(check(bestnet, D(2004, 7, 15)))
     stale = only(check(bestnet, D(2004, 7, 16)), "PROSPECTUS_STALE_10A3")

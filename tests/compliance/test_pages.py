@@ -17,7 +17,12 @@ D = datetime.date
 
 @pytest.fixture
 def staff(django_user_model):
-    return django_user_model.objects.create_user("counsel", password="s3cret-pass-1", is_staff=True)
+    """Counsel: a staff user in the Reviewer role, which may read the findings."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("counsel", password="s3cret-pass-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="Reviewer"))
+    return user
 
 
 @pytest.fixture
@@ -142,3 +147,11 @@ def test_admin_lists_closure_days_and_12b25_notices(admin_client):
     assert admin_client.get(reverse("admin:compliance_closureday_changelist")).status_code == 200
     assert b"Reagan" in admin_client.get(reverse("admin:compliance_closureday_changelist")).content
     assert admin_client.get(reverse("admin:compliance_latefilingnotice_add")).status_code == 200
+
+
+def test_a_staff_user_without_the_findings_permission_is_refused(client, django_user_model, bestnet):
+    clerk = django_user_model.objects.create_user("clerk", password="s3cret-pass-2", is_staff=True)
+    client.force_login(clerk)
+    assert client.get(reverse("compliance:dashboard")).status_code == 403
+    assert client.get(reverse("compliance:calendar")).status_code == 403
+    assert client.get(reverse("compliance:calendar_ics")).status_code == 403

@@ -9,9 +9,9 @@ from pypdf import PdfWriter
 
 from delivery.services.packages import attach_prospectus_document, attach_report_document, publish_package
 from offerings.models import SupplementEnclosure, SupplementStatus
-from offerings.services.supplements import approve_supplement
 from tests import factories
 from tests.actors import TEST_ACTOR
+from tests.workflow import approve_for_test
 
 
 def pdf_bytes(*, pages: int = 1, width: float = 612, height: float = 792) -> bytes:
@@ -49,7 +49,7 @@ def approved_supplement(prospectus, *, enclosed=(), **fields):
     supplement = factories.SupplementFactory(prospectus=prospectus, **fields)
     for report in enclosed:
         SupplementEnclosure.objects.create(supplement=supplement, report=report)
-    supplement = approve_supplement(actor=TEST_ACTOR, supplement=supplement)
+    supplement = approve_for_test(supplement)
     assert supplement.status == SupplementStatus.APPROVED
     ensure_pdf_rendition(supplement)
     return supplement

@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from offerings.dossier.upgrade import upgrade_v1
 from offerings.models import PeriodicReport, RegistrationStatement, Supplement, SupplementStatus
-from offerings.services import supplements as services
 from tests import factories
-from tests.actors import TEST_ACTOR
 from tests.conftest import BESTNET_DOSSIER
+from tests.workflow import approve_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_workflow_actions_move_a_supplement_through_review_to_approval(staff, dr
 
 
 def test_recording_a_filing_needs_an_accession_number_and_then_protects_the_supplement(staff, draft):
-    services.approve_supplement(actor=TEST_ACTOR, supplement=draft)
+    approve_for_test(draft)
     url = reverse("admin:offerings_supplement_file", args=[draft.pk])
     response = staff.post(url, {"filed_on": "2004-07-16", "accession_number": "12-34"})
     assert response.status_code == 200

@@ -23,9 +23,8 @@ from offerings.models import (
     SupplementPurpose,
     SupplementSection,
 )
-from offerings.services.supplements import approve_supplement
 from tests import factories
-from tests.actors import TEST_ACTOR
+from tests.workflow import approve_for_test
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +211,7 @@ def test_a_supplement_key_is_edited_in_the_main_form(staff, supplement):
 
 def test_the_new_inlines_are_read_only_once_the_supplement_is_approved(staff, supplement, issuer):
     assert_saved(post_one_row_of_each_inline(staff, supplement, issuer))
-    approve_supplement(actor=TEST_ACTOR, supplement=supplement)
+    approve_for_test(supplement)
     url = admin_url(Supplement, "change", supplement.pk)
 
     page = staff.get(url)
@@ -294,7 +293,7 @@ def test_posting_a_holder_table_with_footnotes_and_rows(staff, supplement, issue
 def test_a_holder_table_of_an_approved_supplement_is_read_only(staff, supplement):
     table = factories.HolderTableFactory(supplement=supplement)
     factories.HolderRowFactory(table=table, name="Alpha Capital LP")
-    approve_supplement(actor=TEST_ACTOR, supplement=supplement)
+    approve_for_test(supplement)
     url = admin_url(HolderTable, "change", table.pk)
 
     page = staff.get(url)
@@ -320,7 +319,7 @@ def test_price_history_rows_of_an_approved_supplement_stay_read_only_on_the_secu
     warrant = factories.WarrantFactory(issuer=issuer)
     announced = factories.SecurityTermsChangeFactory(security=warrant, supplement=supplement)
     history = factories.SecurityTermsChangeFactory(security=warrant, effective_on="2019-01-02")
-    approve_supplement(actor=TEST_ACTOR, supplement=supplement)
+    approve_for_test(supplement)
     url = admin_url(Security, "change", warrant.pk)
 
     page = staff.get(url)

@@ -1,7 +1,6 @@
 """An import never silently rewrites what staff changed: conflicts name both values; --update lists each change."""
 
 import copy
-import datetime
 import io
 import json
 
@@ -20,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _edited_by_staff(bestnet) -> RegistrationStatement:
+    """A registration fact the filed supplement does not state (its dates are stated: see test_filed_records)."""
     registration = RegistrationStatement.objects.get(pk=bestnet.pk)
-    registration.effective_on = datetime.date(2003, 5, 19)
+    registration.forward_incorporation = True
     return save_record(actor=TEST_ACTOR, record=registration)
 
 
@@ -31,18 +31,18 @@ def test_a_registration_fact_staff_edited_is_a_conflict_naming_both_values_and_n
     with pytest.raises(DossierError) as caught:
         import_dossier(actor=TEST_ACTOR, data=copy.deepcopy(bestnet_data))
     [problem] = caught.value.problems
-    assert problem.path == "$.registration_statement.effective_on"
-    assert "datetime.date(2003, 5, 19)" in problem.message and "None" in problem.message
+    assert problem.path == "$.registration_statement.forward_incorporation"
+    assert "True" in problem.message and "False" in problem.message
     assert "--update" in problem.message
     assert row_counts() == before
-    assert RegistrationStatement.objects.get(pk=bestnet.pk).effective_on == datetime.date(2003, 5, 19)
+    assert RegistrationStatement.objects.get(pk=bestnet.pk).forward_incorporation is True
 
 
 def test_with_update_the_dossier_value_is_taken_and_each_change_is_listed(bestnet, bestnet_data):
     _edited_by_staff(bestnet)
     result = import_dossier(actor=TEST_ACTOR, data=copy.deepcopy(bestnet_data), update=True)
-    assert result.changes == ["$.registration_statement.effective_on: datetime.date(2003, 5, 19) -> None"]
-    assert RegistrationStatement.objects.get(pk=bestnet.pk).effective_on is None
+    assert result.changes == ["$.registration_statement.forward_incorporation: True -> False"]
+    assert RegistrationStatement.objects.get(pk=bestnet.pk).forward_incorporation is False
 
 
 def test_the_import_command_with_update_prints_every_change(bestnet, bestnet_data, tmp_path):
@@ -53,7 +53,7 @@ def test_the_import_command_with_update_prints_every_change(bestnet, bestnet_dat
         call_command("import_dossier", str(path), stderr=io.StringIO())
     out = io.StringIO()
     call_command("import_dossier", str(path), "--update", stdout=out)
-    assert "changed $.registration_statement.effective_on: datetime.date(2003, 5, 19) -> None" in out.getvalue()
+    assert "changed $.registration_statement.forward_incorporation: True -> False" in out.getvalue()
 
 
 def test_an_edited_holder_and_investor_are_conflicts_too(bestnet, bestnet_data):
