@@ -51,7 +51,7 @@ def _read_everything() -> set[str]:
         | _perms("compliance", COMPLIANCE_RECORDS, ("view",))
         | _perms("documents", ["supplementrendition"], ("view",))
         | _perms("delivery", DELIVERY_RECORDS, ("view",))
-        | {"offerings.preview_supplement", "compliance.view_findings"}
+        | {"offerings.preview_supplement", "compliance.view_findings", "audit.view_logentry"}
     )
 
 

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
         ("documents", "0001_initial"),
         ("offerings", "0005_workflow_permissions"),
         ("compliance", "0004_workflow_permissions"),
+        ("audit", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(sync_roles, migrations.RunPython.noop)]

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from audit.context import audited
+from audit.events import record_event
 from offerings.actors import Actor, actor_user
 from offerings.files import sha256_hex
 from offerings.models import PeriodicReport, Prospectus, RegistrationStatement, Supplement
@@ -22,6 +24,7 @@ from ..models import DocumentKind, PackageDocument, PackageVersion
 
 
 # -- source files ---------------------------------------------------------------------------------------
+@audited
 @transaction.atomic
 def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: str, data: bytes) -> Prospectus:
     """Store the prospectus file staff upload (PDF, HTML or text); the next package version delivers it."""
@@ -43,6 +46,7 @@ def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: st
     return prospectus
 
 
+@audited
 @transaction.atomic
 def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, data: bytes) -> PeriodicReport:
     """Store the copy of a periodic report that is delivered with supplements.
@@ -112,6 +116,7 @@ def _supplement_pdf(*, actor: Actor, supplement: Supplement) -> tuple[bytes, str
 
 
 # -- publishing -----------------------------------------------------------------------------------------
+@audited
 @transaction.atomic
 def publish_package(*, actor: Actor, registration: RegistrationStatement) -> PackageVersion:
     """Freeze the next package version: copies of every document's bytes, a manifest and a combined PDF.
@@ -138,6 +143,8 @@ def publish_package(*, actor: Actor, registration: RegistrationStatement) -> Pac
     version.full_clean()
     version.save()
     _store_package(version=version, parts=parts)
+    manifest = [{"title": d.title, "sha256": d.sha256} for d in version.documents.order_by("position")]
+    record_event(actor=actor, record=version, event="published", data={"number": number, "documents": manifest})
     return version
 
 

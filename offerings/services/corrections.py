@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, models, transaction
 
+from audit.context import audited
 from audit.events import record_event
 
 from ..actors import Actor
@@ -35,6 +36,7 @@ class Correction:
     stated_by: list[Supplement]  # the approved and filed supplements that state the record
 
 
+@audited
 @transaction.atomic
 def correct_filed_record(*, actor: Actor, record: StatedRecord, changes: dict[str, Any], reason: str) -> Correction:
     """Change stated fields of ``record`` (``{"period_end": date(...)}``; a report's ``document`` takes a

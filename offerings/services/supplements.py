@@ -12,6 +12,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from audit.context import audited
+from audit.events import record_event
+
 from .. import signals
 from ..actors import Actor, SystemActor
 from ..models import FiledRecordError, Supplement, SupplementStatus
@@ -48,6 +51,7 @@ def _locked(supplement: Supplement) -> Supplement:
     return Supplement.objects.select_for_update().get(pk=supplement.pk)
 
 
+@audited
 @transaction.atomic
 def save_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
     """Create a draft or save staff's changes to one; approved and filed supplements refuse (return to draft)."""
@@ -61,6 +65,7 @@ def save_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
     return supplement
 
 
+@audited
 @transaction.atomic
 def update_supplement(*, actor: Actor, supplement: Supplement, **fields) -> Supplement:
     """Change fields of a draft (or one in review) by name."""
@@ -70,6 +75,7 @@ def update_supplement(*, actor: Actor, supplement: Supplement, **fields) -> Supp
     return save_supplement(actor=actor, supplement=supplement)
 
 
+@audited
 @transaction.atomic
 def delete_supplement(*, actor: Actor, supplement: Supplement) -> None:
     if supplement.is_filed:
@@ -77,6 +83,7 @@ def delete_supplement(*, actor: Actor, supplement: Supplement) -> None:
     supplement.delete()
 
 
+@audited
 @transaction.atomic
 def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Supplement:
     require_permission(actor, "offerings.submit_supplement", "submit a supplement for review")
@@ -85,11 +92,13 @@ def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Sup
     supplement.full_clean()
     supplement.status = SupplementStatus.REVIEW
     supplement.save(update_fields=["status", "updated_at"])
+    record_event(actor=actor, record=supplement, event="submitted", data={})
     return supplement
 
 
+@audited
 @transaction.atomic
-def return_supplement_to_draft(*, actor: Actor, supplement: Supplement) -> Supplement:
+def return_supplement_to_draft(*, actor: Actor, supplement: Supplement, reason: str = "") -> Supplement:
     """Back to draft for changes; receivers of ``supplement_return_to_draft_requested`` may refuse."""
     require_permission(actor, "offerings.review_supplement", "send a supplement back to draft")
     supplement = _locked(supplement)
@@ -97,6 +106,7 @@ def return_supplement_to_draft(*, actor: Actor, supplement: Supplement) -> Suppl
     signals.supplement_return_to_draft_requested.send(Supplement, supplement=supplement, actor=actor)
     supplement.status = SupplementStatus.DRAFT
     supplement.save(update_fields=["status", "updated_at"])
+    record_event(actor=actor, record=supplement, event="returned_to_draft", data={"reason": " ".join(reason.split())})
     signals.supplement_returned_to_draft.send(Supplement, supplement=supplement, actor=actor)
     return supplement
 
@@ -121,12 +131,14 @@ def _maker_checker(actor: Actor, supplement: Supplement) -> bool:
     )
 
 
+@audited
 @transaction.atomic
 def approve_supplement(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Supplement:
     """Approve a supplement in review; see ``approve`` for what approval checks and records."""
     return approve(actor=actor, supplement=supplement, override_reason=override_reason).supplement
 
 
+@audited
 @transaction.atomic
 def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Approval:
     """Approval freezes the content. It is refused to the user who last changed the draft (maker-checker) and,
@@ -146,18 +158,33 @@ def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") 
         findings += weighed or []
     supplement.status = SupplementStatus.APPROVED
     supplement.save(update_fields=["status", "updated_at"])
+    record_event(
+        actor=actor,
+        record=supplement,
+        event="approved",
+        data={
+            "findings": [{"code": f.code, "severity": str(f.severity), "message": f.message} for f in findings],
+            "override_reason": reason,
+            "self_approved": self_approved,
+        },
+    )
     signals.supplement_approved.send(Supplement, supplement=supplement, actor=actor)
     return Approval(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
 
 
-def _set_filing(supplement: Supplement, *, filed_on: datetime.date | None, accession_number: str | None) -> None:
+def _set_filing(
+    supplement: Supplement, *, actor: Actor, filed_on: datetime.date | None, accession_number: str | None, how: str
+) -> None:
     supplement.filed_on = filed_on
     supplement.accession_number = accession_number or None
     supplement.full_clean()
     supplement.status = SupplementStatus.FILED
     supplement.save()
+    data = {"filed_on": filed_on.isoformat() if filed_on else None, "accession_number": accession_number, "how": how}
+    record_event(actor=actor, record=supplement, event="filed", data=data)
 
 
+@audited
 @transaction.atomic
 def file_supplement(
     *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str
@@ -170,10 +197,11 @@ def file_supplement(
         raise ValidationError({"filed_on": "Enter the EDGAR filing date."})
     if not accession_number:
         raise ValidationError({"accession_number": "Enter the EDGAR accession number of the filing."})
-    _set_filing(supplement, filed_on=filed_on, accession_number=accession_number)
+    _set_filing(supplement, actor=actor, filed_on=filed_on, accession_number=accession_number, how="recorded")
     return supplement
 
 
+@audited
 @transaction.atomic
 def record_filed_supplement(
     *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str | None
@@ -189,5 +217,5 @@ def record_filed_supplement(
         supplement = _locked(supplement)
         if supplement.is_filed:
             raise FiledRecordError(f"{supplement} is filed already.")
-    _set_filing(supplement, filed_on=filed_on, accession_number=accession_number)
+    _set_filing(supplement, actor=actor, filed_on=filed_on, accession_number=accession_number, how="filed elsewhere")
     return supplement

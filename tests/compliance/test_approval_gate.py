@@ -44,3 +44,15 @@ def test_an_override_with_a_reason_approves_and_keeps_the_findings_weighed(bestn
     assert approval.supplement.status == SupplementStatus.APPROVED
     assert approval.override_reason == "The report date is a typo in the source; see memo."
     assert [f.code for f in approval.findings] == ["SUPPLEMENT_DATED_BEFORE_REPORT"]
+
+
+def test_the_override_and_the_findings_are_in_the_audit_trail(bestnet):
+    from audit.models import LogEntry
+
+    draft = _supplement_dated_before_its_report(bestnet)
+    supplement_services.approve(actor=TEST_ACTOR, supplement=draft, override_reason="See counsel's memo of July 21.")
+    [entry] = LogEntry.objects.filter(event="approved", object_pk=str(draft.pk))
+    assert entry.actor_name == "command pytest"
+    assert entry.additional_data["override_reason"] == "See counsel's memo of July 21."
+    assert [f["code"] for f in entry.additional_data["findings"]] == ["SUPPLEMENT_DATED_BEFORE_REPORT"]
+    assert LogEntry.objects.filter(event="submitted", object_pk=str(draft.pk)).exists()
