@@ -462,6 +462,7 @@ class RegistrationStatementAdmin(StatedFieldsReadOnlyMixin, ServiceModelAdmin):
                         raw=upload.read(),
                         max_bytes=settings.DOSSIER_MAX_BYTES,
                         update=form.cleaned_data["update"],
+                        name=upload.name,
                     )
                 except DossierError as exc:
                     problems = [str(p) for p in exc.problems]
@@ -836,14 +837,7 @@ class SupplementAdmin(ServiceModelAdmin):
             else:
                 self.message_user(request, f"{supplement}: approved.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"Approve {supplement}",
-            "form": form,
-            "supplement": supplement,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/offerings/supplement_approve.html", context)
+        return self._step_page(request, supplement, form, f"Approve {supplement}", "supplement_approve.html")
 
     def file_view(self, request, pk: int):
         supplement = get_object_or_404(Supplement, pk=pk)
@@ -862,14 +856,19 @@ class SupplementAdmin(ServiceModelAdmin):
             else:
                 self.message_user(request, f"{supplement}: filed.", messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
+        title = f"Record the EDGAR filing of {supplement}"
+        return self._step_page(request, supplement, form, title, "supplement_file.html")
+
+    def _step_page(self, request, supplement: Supplement, form, title: str, template: str) -> TemplateResponse:
+        """The page of one workflow step that asks for something (the filing, an override's reason)."""
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Record the EDGAR filing of {supplement}",
+            "title": title,
             "form": form,
             "supplement": supplement,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/offerings/supplement_file.html", context)
+        return TemplateResponse(request, f"admin/offerings/{template}", context)
 
     def save_model(self, request, obj, form, change):
         supplement_services.save_supplement(actor=request.user, supplement=obj)

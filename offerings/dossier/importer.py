@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from ..actors import Actor
+from ..files import sha256_hex
 from ..models import (
     Condition,
     Issuer,
@@ -79,10 +80,11 @@ def _differences(stored: Any, incoming: Any, path: str) -> list[tuple[str, Any, 
 
 
 class _Import(RegistrationImport, SupplementImport):
-    def __init__(self, data: dict[str, Any], actor: Actor, update: bool = False):
+    def __init__(self, data: dict[str, Any], actor: Actor, update: bool = False, source: dict | None = None):
         self.data = data
         self.actor = actor
         self.update = update
+        self.source = source
         self.changes: list[str] = []
         self.problems: list[Problem] = []
         self.created: Counter = Counter()
@@ -346,7 +348,9 @@ class _Import(RegistrationImport, SupplementImport):
 
 
 @transaction.atomic
-def import_dossier(*, actor: Actor, data: dict[str, Any], update: bool = False) -> ImportResult:
+def import_dossier(
+    *, actor: Actor, data: dict[str, Any], update: bool = False, source: dict | None = None
+) -> ImportResult:
     """Import a parsed dossier (/1 or /2): the schema, then the references, then each record as the admin would
     save it, all in one transaction. Any problem raises DossierError and writes nothing.
 
@@ -355,10 +359,14 @@ def import_dossier(*, actor: Actor, data: dict[str, Any], update: bool = False) 
     importing it drafts no supplement (the compliance check reports any report that still needs one).
     """
     document = validate(data)
-    return _Import(document, actor, update).run()
+    return _Import(document, actor, update, source).run()
 
 
 def import_dossier_bytes(
-    *, actor: Actor, raw: bytes | str, max_bytes: int | None = None, update: bool = False
+    *, actor: Actor, raw: bytes | str, max_bytes: int | None = None, update: bool = False, name: str = ""
 ) -> ImportResult:
-    return import_dossier(actor=actor, data=parse(raw, max_bytes=max_bytes), update=update)
+    """Import a dossier file; the audit trail records a filing it brings with the file's name and SHA-256."""
+    data = parse(raw, max_bytes=max_bytes)
+    encoded = raw.encode("utf-8") if isinstance(raw, str) else raw
+    source = {"file": name[:300], "sha256": sha256_hex(encoded)}
+    return import_dossier(actor=actor, data=data, update=update, source=source)

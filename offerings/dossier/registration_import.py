@@ -52,6 +52,7 @@ class RegistrationImport:
 
     update: bool
     changes: list[str]
+    source: dict | None  # the imported file: {"file": name, "sha256": hex}
 
     # -- staff's changes are never overwritten silently ----------------------------------------------------
     def differ(self, path: str, what: str, record, values: dict[str, Any], names: dict[str, str] | None = None):
@@ -462,7 +463,7 @@ class SupplementImport:
     def file(self, supplement: Supplement, path: str, fields: dict[str, str], filing: dict[str, Any]) -> None:
         """A supplement the dossier records as filed is filed outside the portal's workflow: record it so."""
         try:
-            record_filed_supplement(actor=self.actor, supplement=supplement, **filing)
+            record_filed_supplement(actor=self.actor, supplement=supplement, source=self.source, **filing)
         except ValidationError as exc:
             self.report(exc, path, fields)
         except PermissionDenied:

@@ -173,7 +173,13 @@ def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") 
 
 
 def _set_filing(
-    supplement: Supplement, *, actor: Actor, filed_on: datetime.date | None, accession_number: str | None, how: str
+    supplement: Supplement,
+    *,
+    actor: Actor,
+    filed_on: datetime.date | None,
+    accession_number: str | None,
+    how: str,
+    source: dict | None = None,
 ) -> None:
     supplement.filed_on = filed_on
     supplement.accession_number = accession_number or None
@@ -181,6 +187,8 @@ def _set_filing(
     supplement.status = SupplementStatus.FILED
     supplement.save()
     data = {"filed_on": filed_on.isoformat() if filed_on else None, "accession_number": accession_number, "how": how}
+    if source:
+        data["source"] = source
     record_event(actor=actor, record=supplement, event="filed", data=data)
 
 
@@ -204,18 +212,31 @@ def file_supplement(
 @audited
 @transaction.atomic
 def record_filed_supplement(
-    *, actor: Actor, supplement: Supplement, filed_on: datetime.date, accession_number: str | None
+    *,
+    actor: Actor,
+    supplement: Supplement,
+    filed_on: datetime.date | None,
+    accession_number: str | None,
+    source: dict | None = None,
 ) -> Supplement:
     """Record a supplement filed outside the portal's workflow (an imported dossier's history) as filed.
 
     Its filing date and accession number may be unknown: an earlier supplement known only by its number, or
     only by its accession number, is filed all the same (never a draft that looks overdue). Its documents are
-    rendered from the records on first use, as for any filed supplement.
+    rendered from the records on first use, as for any filed supplement. ``source`` names where the record came
+    from (an imported dossier's file name and SHA-256); the audit trail keeps it with the filing.
     """
     require_permission(actor, "offerings.file_supplement", "record a supplement as filed")
     if supplement.pk is not None:
         supplement = _locked(supplement)
         if supplement.is_filed:
             raise FiledRecordError(f"{supplement} is filed already.")
-    _set_filing(supplement, actor=actor, filed_on=filed_on, accession_number=accession_number, how="filed elsewhere")
+    _set_filing(
+        supplement,
+        actor=actor,
+        filed_on=filed_on,
+        accession_number=accession_number,
+        how="filed elsewhere",
+        source=source,
+    )
     return supplement

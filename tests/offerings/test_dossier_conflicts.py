@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from offerings.dossier.importer import import_dossier
+from offerings.dossier.importer import import_dossier, import_dossier_bytes
 from offerings.dossier.schema import DossierError
 from offerings.models import RegistrationStatement, Supplement
 from offerings.services.records import save_record
@@ -87,3 +87,17 @@ def test_an_accession_number_without_a_filing_date_records_a_filed_supplement(be
     supplement = Supplement.objects.get(prospectus__registration_statement=registration)
     assert supplement.is_filed and supplement.filed_on is None
     assert supplement.accession_number == "0000950147-03-000829"
+
+
+def test_a_filing_an_import_brings_names_the_file_and_its_sha256_in_the_audit_trail(bestnet_data):
+    import hashlib
+
+    from audit.models import LogEntry
+
+    raw = json.dumps(bestnet_data).encode()
+    registration = import_dossier_bytes(actor=TEST_ACTOR, raw=raw, name="bestnet.json").registration
+    supplement = Supplement.objects.get(prospectus__registration_statement=registration)
+    [entry] = LogEntry.objects.filter(event="filed", object_pk=str(supplement.pk))
+    assert entry.actor_name == "command pytest"
+    assert entry.additional_data["how"] == "filed elsewhere"
+    assert entry.additional_data["source"] == {"file": "bestnet.json", "sha256": hashlib.sha256(raw).hexdigest()}

@@ -29,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: $: cannot read the file: {exc.strerror}") from None
         try:
             result = import_dossier_bytes(
-                actor=SystemActor("import_dossier"), raw=raw, max_bytes=settings.DOSSIER_MAX_BYTES, update=update
+                actor=SystemActor("import_dossier"),
+                raw=raw,
+                max_bytes=settings.DOSSIER_MAX_BYTES,
+                update=update,
+                name=Path(path).name,
             )
         except DossierError as exc:
             for problem in exc.problems:
