@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.context import audited
+from audit.events import record_event
 from offerings.actors import Actor, actor_label
 
 from .. import conf, selectors, tokens
@@ -108,6 +109,7 @@ def issue_link(*, actor: Actor, delivery: Delivery, detail: str) -> str:
         setattr(delivery, name, value)
     delivery.revoked_at = None
     DeliveryEvent.objects.create(delivery=delivery, kind=EventKind.LINK_ISSUED, occurred_at=now, detail=detail)
+    record_event(actor=actor, record=delivery, event="link_issued", data={"detail": detail})
     return token
 
 
@@ -120,6 +122,7 @@ def revoke_link(*, actor: Actor, delivery: Delivery) -> Delivery:
     DeliveryEvent.objects.create(
         delivery=delivery, kind=EventKind.LINK_REVOKED, occurred_at=now, detail=actor_label(actor)[:500]
     )
+    record_event(actor=actor, record=delivery, event="link_revoked", data={})
     delivery.refresh_from_db()
     return delivery
 

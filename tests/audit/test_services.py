@@ -146,7 +146,9 @@ def test_link_services_log_the_delivery_before_and_after(since, staff, package):
     delivery = links.create_deliveries(actor=TEST_ACTOR, package_version=package)[0].delivery
     mark = since()
     links.revoke_link(actor=staff, delivery=delivery)
-    [revoked] = mark.entries()
+    [revoked] = [e for e in mark.entries() if not e.event]
+    [event] = [e for e in mark.entries() if e.event]
+    assert event.event == "link_revoked" and event.actor == staff
     assert revoked.changes["status"] == ["pending", "revoked"]
     assert revoked.changes["revoked_at"][0] is None and revoked.changes["revoked_at"][1]
     assert revoked.actor == staff
@@ -154,7 +156,8 @@ def test_link_services_log_the_delivery_before_and_after(since, staff, package):
     mark = since()
     links.reissue_link(actor=staff, delivery=delivery)
     entries = mark.entries()
-    changed = set().union(*(e.changes for e in entries))
+    assert [e.event for e in entries if e.event] == ["link_issued"]
+    changed = set().union(*(e.changes for e in entries if not e.event))
     assert {"revoked_at", "token_issued_at", "token_expires_at", "status"} <= changed
     assert "token_hash" not in changed
     assert [e.actor_name for e in entries] == ["counsel"] * len(entries)  # the nested issue_link too
@@ -171,7 +174,7 @@ def test_email_notices_are_logged_as_the_task(since, staff, package, mailoutbox,
         links.create_deliveries(actor=staff, package_version=package, send=True)
     entries = of(mark.entries(), Delivery)
     creates = [e for e in entries if e.action == LogEntry.Action.CREATE]
-    updates = [e for e in entries if e.action == LogEntry.Action.UPDATE]
+    updates = [e for e in entries if e.action == LogEntry.Action.UPDATE and not e.event]
     assert len(creates) == 2 and {e.actor_name for e in creates} == {"counsel"}
     assert updates and {e.actor_name for e in updates} == {"command send_delivery_notices"}
     assert all(e.actor_id is None for e in updates)
