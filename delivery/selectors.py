@@ -74,8 +74,8 @@ class PackagePlan:
 
 
 def supplement_title(supplement: Supplement) -> str:
-    label = f"Prospectus Supplement No. {supplement.number}" if supplement.number else "Prospectus Supplement"
-    return f"{label} dated {long_date(supplement.dated_on)}"
+    dated = f"dated {long_date(supplement.dated_on)}" if supplement.dated_on else "of unknown date"
+    return f"{supplement.document_title} {dated}"
 
 
 def prospectus_title(prospectus: Prospectus) -> str:

@@ -85,8 +85,7 @@ class SupplementContext:
 
 
 def document_title(bundle: SupplementBundle) -> str:
-    number = bundle.supplement.number
-    return f"Prospectus Supplement No. {number}" if number else "Prospectus Supplement"
+    return bundle.supplement.document_title
 
 
 def file_numbers(bundle: SupplementBundle) -> list[str]:

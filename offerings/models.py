@@ -862,6 +862,11 @@ class Supplement(models.Model):
             raise ValidationError({"filed_on": "A supplement is filed on or after the date on its date line."})
 
     @property
+    def document_title(self) -> str:
+        """How the supplement names itself on its cover: "Prospectus Supplement No. 3", or unnumbered."""
+        return f"Prospectus Supplement No. {self.number}" if self.number else "Prospectus Supplement"
+
+    @property
     def is_frozen(self) -> bool:
         """Approved and filed supplements serve stored bytes; their content no longer changes."""
         return self.status in (SupplementStatus.APPROVED, SupplementStatus.FILED)
