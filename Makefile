@@ -11,7 +11,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 # poppler-utils for page images, Chromium for the browser tests, wrk for the load benchmark.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk
 
-.PHONY: run test lint check-migrations test-sqlite test-postgres bench setup system-packages demo clean
+.PHONY: run test lint check-migrations check-deploy test-sqlite test-postgres bench setup system-packages demo clean
 
 setup: system-packages $(STAMP)
 
@@ -48,6 +48,13 @@ lint: setup
 check-migrations: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
+# Django's deployment checks with the production settings and their defaults: no warning may stand.
+check-deploy: setup
+	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_ALLOWED_HOSTS=portal.example.com \
+	  DATABASE_URL=sqlite:////tmp/x.sqlite3 \
+	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
 test-sqlite: setup
 	DATABASE_URL=sqlite:///build/test.sqlite3 $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
@@ -56,7 +63,7 @@ test-postgres: setup
 	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-test: lint check-migrations test-sqlite test-postgres
+test: lint check-migrations check-deploy test-sqlite test-postgres
 
 bench: setup
 	$(PY) benchmarks/run.py

@@ -10,12 +10,19 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from safety import params
+
 from . import reports, scope
+from .admin_limits import QueryLimitsMixin, limit_registered_admins
 from .models import LogEntry
+
+REPORT_KEY_MAX_CHARS = 100
 
 
 class AuditReportForm(forms.Form):
-    key = forms.CharField(label="Registration No.", max_length=100, help_text="The file number, e.g. 333-105026.")
+    key = forms.CharField(
+        label="Registration No.", max_length=REPORT_KEY_MAX_CHARS, help_text="The file number, e.g. 333-105026."
+    )
     date_from = forms.DateField(label="From", required=False, help_text="First day (UTC), YYYY-MM-DD.")
     date_to = forms.DateField(label="To", required=False, help_text="Last day (UTC), included.")
     format = forms.ChoiceField(choices=[("csv", "CSV"), ("pdf", "PDF")], initial="csv")
@@ -31,7 +38,7 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(AuditlogEntryAdmin):
+class LogEntryAdmin(QueryLimitsMixin, AuditlogEntryAdmin):
     list_display = ["created", "resource_url", "action", "event", "msg_short", "actor_name"]
     list_filter = ["action", "event", "content_type"]
     list_select_related = ["content_type"]
@@ -69,7 +76,11 @@ class LogEntryAdmin(AuditlogEntryAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else None
-        form = AuditReportForm(data, initial={"key": request.GET.get("key", "")})
+        try:
+            key = params.bounded_text(request.GET.get("key"), name="key", max_chars=REPORT_KEY_MAX_CHARS)
+        except params.ParameterError as error:
+            return self.query_refused(request, error)
+        form = AuditReportForm(data, initial={"key": key})
         if data is not None and form.is_valid():
             try:
                 report = reports.build_report(
@@ -103,3 +114,8 @@ class LogEntryAdmin(AuditlogEntryAdmin):
             response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# The admins registered before this module (Django's users and groups, the third-party apps') get the same
+# query limits as the portal's own.
+limit_registered_admins(admin.site)

@@ -7,7 +7,8 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from . import bulk, tracking
+        from . import bulk, logins, tracking
 
         tracking.register_tracked_models()
         bulk.install()
+        logins.connect()

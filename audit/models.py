@@ -21,7 +21,8 @@ class AppendOnlyError(RuntimeError):
 
 
 class Event(models.TextChoices):
-    """Workflow events recorded by ``audit.events.record_event`` (blank on a plain create, update or delete)."""
+    """Workflow and sign-in events recorded by ``audit.events.record_event`` (blank on a plain create, update or
+    delete)."""
 
     SUBMITTED = "submitted", "Submitted for review"
     APPROVED = "approved", "Approved"
@@ -31,6 +32,12 @@ class Event(models.TextChoices):
     LINK_ISSUED = "link_issued", "Personal link issued"
     LINK_REVOKED = "link_revoked", "Personal link revoked"
     CORRECTED = "corrected", "Corrected"
+    # Staff sign-in (audit/logins.py) and second-factor enrolment.
+    LOGGED_IN = "logged_in", "Signed in"
+    LOGGED_OUT = "logged_out", "Signed out"
+    LOGIN_FAILED = "login_failed", "Sign-in refused"
+    LOCKED_OUT = "locked_out", "Locked out"
+    MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
 
 
 class LogEntryQuerySet(models.QuerySet):

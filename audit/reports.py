@@ -2,7 +2,8 @@
 
 A row is one entry: when (UTC), who, what (created, updated, deleted, or the workflow event), which record, the
 changes ("field: old → new") and the event's facts, with the entry's hash. Cells that a spreadsheet would run
-as a formula are neutralised; the PDF loads nothing from outside (its URL fetcher refuses every URL).
+as a formula are neutralised (``safety.csv.cell``); the PDF loads nothing from outside (it renders through
+``safety.weasy`` with no static root, so its URL fetcher refuses every URL).
 """
 
 import csv
@@ -15,8 +16,14 @@ from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from safety import csv as safe_csv
+from safety import weasy
+from safety.weasy import URLRefusedError
+
 from . import chain, scope
 from .models import LogEntry
+
+__all__ = ["URLRefusedError", "build_report", "refusing_fetcher", "report_csv", "report_pdf", "safe_cell"]
 
 COLUMNS = [
     "entry",
@@ -33,7 +40,7 @@ COLUMNS = [
     "previous_sha256",
 ]
 ACTIONS = {LogEntry.Action.CREATE: "created", LogEntry.Action.UPDATE: "updated", LogEntry.Action.DELETE: "deleted"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = safe_csv.FORMULA_STARTS
 
 
 def utc(value: datetime.datetime | None) -> str:
@@ -175,10 +182,8 @@ def build_report(
     )
 
 
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will not run: one starting with = + - @, a tab or a carriage return gets a quote."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+# A cell a spreadsheet will not run: one starting with = + - @, a tab or a carriage return gets a quote.
+safe_cell = safe_csv.cell
 
 
 def report_csv(report: AuditReport) -> str:
@@ -211,22 +216,11 @@ def report_html(report: AuditReport) -> str:
     )
 
 
-class URLRefusedError(ValueError):
-    """The audit report asked for a resource; it is one self-contained HTML string and may load none."""
-
-
 def refusing_fetcher():
-    """A WeasyPrint URL fetcher that refuses every URL (``file://``, ``http(s)://``, ``data:``, any other)."""
-    from weasyprint import URLFetcher
-
-    class RefuseEveryURL(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise URLRefusedError(f"The audit report loads no external resources ({url[:200]!r} refused).")
-
-    return RefuseEveryURL(allowed_protocols=[], allow_redirects=False)
+    """The portal's WeasyPrint URL fetcher with no static root: it refuses every URL (``file://``, ``http(s)://``,
+    ``data:``, any other), raising ``URLRefusedError``."""
+    return weasy.fetcher()
 
 
 def report_pdf(report: AuditReport) -> bytes:
-    from weasyprint import HTML  # imported only when a PDF is asked for
-
-    return HTML(string=report_html(report), url_fetcher=refusing_fetcher()).write_pdf()
+    return weasy.html_to_pdf(report_html(report))  # WeasyPrint is imported only when a PDF is asked for

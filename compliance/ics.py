@@ -1,33 +1,26 @@
-"""iCalendar (RFC 5545) export of the compliance calendar: all-day events, CRLF lines folded at 75 octets."""
+"""iCalendar (RFC 5545) export of the compliance calendar, written by the ``icalendar`` library: all-day events.
+
+Rule: record text never becomes a property line of its own. ``icalendar`` escapes every TEXT value (backslash,
+semicolon, comma, line breaks: a CR LF, a lone CR or a lone LF becomes ``\\n``) and folds lines at 75 octets;
+other control characters, which RFC 5545 TEXT does not allow, are dropped before the value is added.
+"""
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
+
+from icalendar import Calendar, Event
 
 from .calendar import CalendarEvent
 
 PRODID = "-//Prospectus Portal//Compliance calendar//EN"
+# RFC 5545 3.3.11: TEXT holds no control character but HTAB; line breaks are kept (and escaped by icalendar).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def escape(text: str) -> str:
-    """RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values."""
-    return (
-        text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
-    )
-
-
-def fold(line: str) -> str:
-    """RFC 5545 3.1: lines longer than 75 octets continue on lines starting with a space (never split a character)."""
-    out, current, size = [], "", 0
-    for char in line:
-        width = len(char.encode())
-        limit = 75 if not out else 74
-        if size + width > limit:
-            out.append(current)
-            current, size = "", 0
-        current += char
-        size += width
-    out.append(current)
-    return "\r\n ".join(out)
+def text(value: str) -> str:
+    """``value`` as iCalendar TEXT: control characters dropped, line breaks and tabs kept."""
+    return _CONTROLS.sub("", str(value))
 
 
 def render_ics(
@@ -37,33 +30,33 @@ def render_ics(
     name: str = "Prospectus Portal: compliance deadlines",
     url_for: Callable[[CalendarEvent], str | None] = lambda event: None,
 ) -> str:
-    stamp_text = stamp.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
-        "X-PUBLISHED-TTL:PT6H",
-        "REFRESH-INTERVAL;VALUE=DURATION:PT6H",
-    ]
+    """The calendar: one all-day VEVENT per event, with UID, DTSTAMP, DTSTART;VALUE=DATE, DTEND, SUMMARY,
+    DESCRIPTION (naming the registrations), CATEGORIES and, where ``url_for`` gives one, URL."""
+    calendar = Calendar()
+    calendar.add("version", "2.0")
+    calendar.add("prodid", PRODID)
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", text(name))
+    calendar.add("x-published-ttl", "PT6H")
+    calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
+    stamp = stamp.astimezone(datetime.UTC)
     for event in events:
-        numbers = ", ".join(event.file_numbers)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event.uid}",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART;VALUE=DATE:{event.on:%Y%m%d}",
-            f"DTEND;VALUE=DATE:{event.on + datetime.timedelta(days=1):%Y%m%d}",
-            f"SUMMARY:{escape(event.title)}",
-            f"DESCRIPTION:{escape(f'{event.description} Registration No. {numbers}.')}",
-            f"CATEGORIES:{escape(event.kind.replace('_', ' '))}",
-            "TRANSP:TRANSPARENT",
-        ]
-        url = url_for(event)
-        if url:
-            lines.append(f"URL:{url}")
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + "\r\n" for line in lines)
+        calendar.add_component(_event(event, stamp=stamp, url=url_for(event)))
+    return calendar.to_ical().decode("utf-8")
+
+
+def _event(event: CalendarEvent, *, stamp: datetime.datetime, url: str | None) -> Event:
+    numbers = ", ".join(event.file_numbers)
+    item = Event()
+    item.add("uid", text(event.uid))
+    item.add("dtstamp", stamp)
+    item.add("dtstart", event.on)
+    item.add("dtend", event.on + datetime.timedelta(days=1))
+    item.add("summary", text(event.title))
+    item.add("description", text(f"{event.description} Registration No. {numbers}."))
+    item.add("categories", [text(event.kind.replace("_", " "))])
+    item.add("transp", "TRANSPARENT")
+    if url:
+        item.add("url", _CONTROLS.sub("", url).replace("\r", "").replace("\n", ""))
+    return item

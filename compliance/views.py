@@ -12,15 +12,19 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.views.decorators.http import require_GET
 
-from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
+from offerings.domain.calendar import AS_OF_FIRST, AS_OF_LAST, OutOfRangeError
 from offerings.domain.findings import Severity
 from offerings.selectors.records import edgar_today
+from safety import params
 
 from . import selectors
 from .calendar import calendar_events
 from .ics import render_ics
 
 CALENDAR_DAYS = 90
+# A calendar feed's user id (a primary key) and token (a SHA-256 HMAC in hex).
+FEED_USER_MAX = 2**63 - 1
+FEED_TOKEN_MAX_CHARS = 64
 
 # Finding subject -> (app label, model name) of its admin change page.
 SUBJECT_MODELS = {
@@ -44,19 +48,26 @@ def admin_url(subject: str, subject_id: int | None) -> str | None:
         return None
 
 
+def bad_request(message: str) -> HttpResponse:
+    return HttpResponseBadRequest(message + "\n", content_type="text/plain; charset=utf-8")
+
+
 def _as_of(request: HttpRequest) -> datetime.date | HttpResponse:
-    value = request.GET.get("as_of")
-    if not value:
-        return edgar_today()
+    """``?as_of=YYYY-MM-DD`` within ``AS_OF_FIRST``..``AS_OF_LAST`` (default: today on EDGAR's clock), or a 400."""
     try:
-        day = datetime.date.fromisoformat(value)
-    except ValueError:
-        return HttpResponseBadRequest(f"as_of: {value!r} is not a date; use YYYY-MM-DD.", content_type="text/plain")
-    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
-        return HttpResponseBadRequest(
-            f"as_of: {value} is outside {FIRST_YEAR} to {LAST_YEAR - 1}.", content_type="text/plain"
-        )
-    return day
+        day = params.iso_date(request.GET.get("as_of"), name="as_of", first=AS_OF_FIRST, last=AS_OF_LAST)
+    except params.ParameterError as error:
+        return bad_request(error.message)
+    return day or edgar_today()
+
+
+def _beyond_calendar(as_of: datetime.date, error: OutOfRangeError) -> HttpResponse:
+    """A 400, not a 500, when the records' own dates carry a computation from ``as_of`` past the calendar."""
+    reason = str(error).rstrip(".")
+    return bad_request(
+        f"as_of: from {as_of.isoformat()} the deadlines reach a day outside the business-day calendar ({reason}); "
+        "choose an earlier as_of."
+    )
 
 
 def feed_token(user) -> str:
@@ -81,8 +92,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     if isinstance(as_of, HttpResponse):
         return as_of
+    try:
+        found = selectors.dashboard_rows(as_of=as_of)
+    except OutOfRangeError as error:
+        return _beyond_calendar(as_of, error)
     rows = []
-    for row in selectors.dashboard_rows(as_of=as_of):
+    for row in found:
         finding = row.finding
         url = admin_url(finding.subject, finding.subject_id) or admin_url("registration", row.registrations[0].pk)
         registrations = [(r, admin_url("registration", r.pk)) for r in row.registrations]
@@ -103,10 +118,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     start = _as_of(request)
     if isinstance(start, HttpResponse):
         return start
-    events = [
-        {"event": e, "url": admin_url(e.subject, e.subject_id)}
-        for e in calendar_events(start=start, days=CALENDAR_DAYS)
-    ]
+    try:
+        found = calendar_events(start=start, days=CALENDAR_DAYS)
+    except OutOfRangeError as error:
+        return _beyond_calendar(start, error)
+    events = [{"event": e, "url": admin_url(e.subject, e.subject_id)} for e in found]
     return render(
         request,
         "compliance/calendar.html",
@@ -121,12 +137,15 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def _feed_user(request: HttpRequest):
+    """The staff user signed in, or the one whose ``?user=&token=`` the feed URL carries (range-checked first:
+    a malformed one raises ``params.ParameterError``); None when neither may read the findings."""
     if request.user.is_authenticated and request.user.is_active and request.user.is_staff:
         return request.user if request.user.has_perm(FINDINGS_PERMISSION) else None
-    user_id, token = request.GET.get("user", ""), request.GET.get("token", "")
-    if not user_id.isdigit() or not token:
+    user_id = params.whole_number(request.GET.get("user"), name="user", minimum=1, maximum=FEED_USER_MAX)
+    token = params.bounded_text(request.GET.get("token"), name="token", max_chars=FEED_TOKEN_MAX_CHARS)
+    if user_id is None or not token:
         return None
-    user = get_user_model().objects.filter(pk=int(user_id), is_active=True, is_staff=True).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True, is_staff=True).first()
     if user is None or not constant_time_compare(token, feed_token(user)) or not user.has_perm(FINDINGS_PERMISSION):
         return None
     return user
@@ -135,14 +154,21 @@ def _feed_user(request: HttpRequest):
 @require_GET
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     """The calendar as iCalendar; staff signed in, or a calendar app holding a staff member's feed URL."""
-    if _feed_user(request) is None:
+    try:
+        user = _feed_user(request)
+    except params.ParameterError as error:
+        return bad_request(error.message)
+    if user is None:
         response = HttpResponse("Sign in as staff, or use the feed address from the calendar page.", status=403)
         response["Content-Type"] = "text/plain; charset=utf-8"
         return response
     start = _as_of(request)
     if isinstance(start, HttpResponse):
         return start
-    events = calendar_events(start=start, days=CALENDAR_DAYS)
+    try:
+        events = calendar_events(start=start, days=CALENDAR_DAYS)
+    except OutOfRangeError as error:
+        return _beyond_calendar(start, error)
 
     def url_for(event):
         path = admin_url(event.subject, event.subject_id)

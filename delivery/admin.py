@@ -1,30 +1,58 @@
-"""Staff screens for delivery: publish a package, follow each investor's delivery, resend, revoke, report."""
+"""Staff screens for delivery: publish a package, follow each investor's delivery, resend, revoke, report.
+
+Publishing stores the uploads in the request, then queues a publish job (``delivery.services.jobs``) that the
+task worker runs; the job's page follows it. Every upload is checked by its size before it is read.
+"""
 
 import datetime
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from audit.admin_limits import QueryLimitsMixin
 from audit.history import AuditHistoryMixin
 from offerings.models import RegistrationStatement
 from offerings.services.investors import import_investors
+from offerings.validators import MaxUploadSize
+from safety import params
 
 from . import reports, selectors
-from .models import Delivery, DeliveryEvent, DeliveryMethod, PackageDocument, PackageVersion
-from .services import links, notices, packages
+from .models import (
+    Delivery,
+    DeliveryEvent,
+    DeliveryMethod,
+    DeliveryStatus,
+    PackageDocument,
+    PackageVersion,
+    PublishJob,
+    PublishJobStatus,
+)
+from .services import filestore, jobs, links, notices, packages
+
+# Seconds between reloads of a publish job's page while the job is queued or running.
+JOB_REFRESH_SECONDS = 2
 
 
 def _errors(error: ValidationError) -> list[str]:
     if hasattr(error, "message_dict"):
         return [f"{field}: {message}" for field, msgs in error.message_dict.items() for message in msgs]
     return list(error.messages)
+
+
+def _form_errors(form: forms.Form) -> list[str]:
+    """Each field's errors named by the field's label (an upload over its size limit, a missing file)."""
+    return [
+        f"{form.fields[name].label or name}: {message}" if name in form.fields else message
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
 
 
 class RegistrationChoiceForm(forms.Form):
@@ -41,6 +69,7 @@ class ReportForm(RegistrationChoiceForm):
 class InvestorCsvForm(RegistrationChoiceForm):
     csv_file = forms.FileField(
         label="CSV file",
+        validators=[MaxUploadSize("PORTAL_INVESTOR_CSV_MAX_BYTES")],
         help_text="First line: name,email,postal_address. Every row needs a name and an email or a postal address. "
         "A file with any bad row is rejected whole.",
     )
@@ -52,6 +81,7 @@ def publish_form_class(plan: selectors.PackagePlan) -> type[forms.Form]:
     if plan.prospectus is not None:
         fields["prospectus_file"] = forms.FileField(
             required=not plan.prospectus.document,
+            validators=[MaxUploadSize("PORTAL_UPLOAD_MAX_BYTES")],
             label=f"{selectors.prospectus_title(plan.prospectus)} (PDF, HTML or text)",
             help_text="Replaces the stored file." if plan.prospectus.document else "Required: no file is stored yet.",
         )
@@ -59,6 +89,7 @@ def publish_form_class(plan: selectors.PackagePlan) -> type[forms.Form]:
         if planned.report is not None:
             fields[f"report_{planned.report.pk}"] = forms.FileField(
                 required=not planned.report.document,
+                validators=[MaxUploadSize("PORTAL_UPLOAD_MAX_BYTES")],
                 label=f"{planned.title} ({planned.report.key})",
                 help_text="Replaces the stored copy." if planned.report.document else "Required: no copy is stored.",
             )
@@ -66,8 +97,8 @@ def publish_form_class(plan: selectors.PackagePlan) -> type[forms.Form]:
         required=False,
         initial=True,
         label="Create deliveries and email every investor now",
-        help_text="Emails go out in the background; investors without email get a postal delivery with a link "
-        "shown once on the next page.",
+        help_text="Emails go out in the background; investors without email get a postal delivery whose link "
+        "the job's page shows once.",
     )
     return type("PublishForm", (forms.Form,), fields)
 
@@ -85,7 +116,7 @@ class PackageDocumentInline(admin.TabularInline):
 
 
 @admin.register(PackageVersion)
-class PackageVersionAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class PackageVersionAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["__str__", "registration_statement", "number", "published_at", "published_by", "deliveries_sent"]
     list_filter = ["registration_statement"]
     list_select_related = ["registration_statement", "published_by"]
@@ -119,13 +150,16 @@ class PackageVersionAdmin(AuditHistoryMixin, admin.ModelAdmin):
         return False
 
     def get_urls(self):
+        view = self.admin_site.admin_view
         return [
-            path("publish/", self.admin_site.admin_view(self.publish_view), name="delivery_packageversion_publish"),
+            path("publish/", view(self.publish_view), name="delivery_packageversion_publish"),
+            path("publish/jobs/<int:pk>/", view(self.publish_job_view), name="delivery_packageversion_publish_job"),
             *super().get_urls(),
         ]
 
     def publish_view(self, request):
-        """Publish the next package version; Rule: publishing needs the prospectus and approved supplements."""
+        """Store the uploads and queue a publish job; Rule: publishing needs the prospectus and approved
+        supplements, and runs in the task worker, not the request."""
         if not request.user.has_perm("delivery.add_packageversion"):
             raise PermissionDenied
         context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Publish a package"}
@@ -134,49 +168,17 @@ class PackageVersionAdmin(AuditHistoryMixin, admin.ModelAdmin):
             return TemplateResponse(request, "delivery/admin/publish.html", {**context, "chooser": chooser})
         registration = chooser.cleaned_data["registration"]
         plan = selectors.package_plan(registration=registration)
-        form_class = publish_form_class(plan)
-        form = form_class(request.POST or None, request.FILES or None)
+        form = publish_form_class(plan)(request.POST or None, request.FILES or None)
         problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not form.is_valid():
+            problems = _form_errors(form)
+        elif request.method == "POST":
             try:
-                with transaction.atomic():
-                    upload = form.cleaned_data.get("prospectus_file")
-                    if upload:
-                        packages.attach_prospectus_document(
-                            actor=request.user, prospectus=plan.prospectus, name=upload.name, data=upload.read()
-                        )
-                    for planned in plan.documents:
-                        report_upload = planned.report and form.cleaned_data.get(f"report_{planned.report.pk}")
-                        if report_upload:
-                            packages.attach_report_document(
-                                actor=request.user,
-                                report=planned.report,
-                                name=report_upload.name,
-                                data=report_upload.read(),
-                            )
-                    version = packages.publish_package(actor=request.user, registration=registration)
-                    issued = (
-                        links.create_deliveries(actor=request.user, package_version=version, send=True)
-                        if form.cleaned_data["send"]
-                        else []
-                    )
+                job = self._attach_and_queue(request, plan=plan, registration=registration, form=form)
             except ValidationError as error:
                 problems = _errors(error)
             else:
-                self.message_user(
-                    request,
-                    f"Published package v{version.number} for {registration.file_number}"
-                    + (f"; {len(issued)} deliveries created and email notices queued." if issued else "."),
-                    messages.SUCCESS,
-                )
-                shown = [link for link in issued if link.token]
-                if shown:
-                    return TemplateResponse(
-                        request,
-                        "delivery/admin/links.html",
-                        {**context, "title": "Personal links to send by post", "links": shown, "version": version},
-                    )
-                return HttpResponseRedirect(reverse("admin:delivery_packageversion_change", args=[version.pk]))
+                return HttpResponseRedirect(reverse("admin:delivery_packageversion_publish_job", args=[job.pk]))
         return TemplateResponse(
             request,
             "delivery/admin/publish.html",
@@ -191,23 +193,80 @@ class PackageVersionAdmin(AuditHistoryMixin, admin.ModelAdmin):
             },
         )
 
+    @staticmethod
+    def _attach_and_queue(request, *, plan, registration, form) -> PublishJob:
+        """The uploads (each checked by size before it is read) and the queued job, in one transaction."""
+        with filestore.atomic():
+            upload = form.cleaned_data.get("prospectus_file")
+            if upload:
+                packages.attach_prospectus_document(
+                    actor=request.user, prospectus=plan.prospectus, name=upload.name, data=upload.read()
+                )
+            for planned in plan.documents:
+                report_upload = planned.report and form.cleaned_data.get(f"report_{planned.report.pk}")
+                if report_upload:
+                    packages.attach_report_document(
+                        actor=request.user, report=planned.report, name=report_upload.name, data=report_upload.read()
+                    )
+            return jobs.request_publish(actor=request.user, registration=registration, send=form.cleaned_data["send"])
+
+    def publish_job_view(self, request, pk: int):
+        """A publish job's progress and result; reloads itself (no script) until the job has finished. Postal
+        and in-person deliveries of a finished job get their links here, shown once (re-issued on request)."""
+        if not request.user.has_perm("delivery.add_packageversion"):
+            raise PermissionDenied
+        job = get_object_or_404(
+            PublishJob.objects.select_related("registration_statement", "requested_by", "package_version"), pk=pk
+        )
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta}
+        waiting = self._deliveries_without_shown_link(job)
+        if request.method == "POST" and "show_links" in request.POST and waiting:
+            issued = [links.IssuedLink(d, links.reissue_link(actor=request.user, delivery=d)) for d in waiting]
+            return TemplateResponse(
+                request,
+                "delivery/admin/links.html",
+                {**context, "title": "Personal links to send by post", "links": issued, "version": job.package_version},
+            )
+        return TemplateResponse(
+            request,
+            "delivery/admin/publish_job.html",
+            {
+                **context,
+                "title": f"Publishing a package for {job.registration_statement.file_number}",
+                "job": job,
+                "refresh_seconds": None if job.finished else JOB_REFRESH_SECONDS,
+                "waiting": waiting,
+            },
+        )
+
+    @staticmethod
+    def _deliveries_without_shown_link(job: PublishJob) -> list[Delivery]:
+        """The postal and in-person deliveries a finished job created, still pending: their links were issued
+        in the worker, where no one could see them."""
+        if job.status != PublishJobStatus.DONE or not job.send:
+            return []
+        return list(
+            Delivery.objects.filter(package_version=job.package_version, status=DeliveryStatus.PENDING)
+            .exclude(method=DeliveryMethod.EMAIL)
+            .order_by("id")
+        )
+
 
 class NotOpenedFilter(admin.SimpleListFilter):
+    """``?not_opened_days=N``: sent at least N days ago (0 to 3650) and never opened; other values get a 400."""
+
     title = "not opened after"
     parameter_name = "not_opened_days"
+    max_days = 3650
 
     def lookups(self, request, model_admin):
         return [("3", "3 days"), ("7", "7 days"), ("14", "14 days"), ("30", "30 days")]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        days = params.whole_number(self.value(), name=self.parameter_name, minimum=0, maximum=self.max_days)
+        if days is None:
             return queryset
-        try:
-            days = int(value)
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(pk__in=selectors.not_opened_after(days=max(days, 0)).values("pk"))
+        return queryset.filter(pk__in=selectors.not_opened_after(days=days).values("pk"))
 
 
 def utc_seconds(event: DeliveryEvent) -> str:
@@ -230,7 +289,7 @@ class DeliveryEventInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
     list_display = [
         "recipient_name",
         "recipient_email",
@@ -350,11 +409,13 @@ class DeliveryAdmin(AuditHistoryMixin, admin.ModelAdmin):
             raise PermissionDenied
         form = InvestorCsvForm(request.POST or None, request.FILES or None)
         problems: list[str] = []
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and not form.is_valid():
+            problems = _form_errors(form)
+        elif request.method == "POST":
             registration = form.cleaned_data["registration"]
-            try:
+            try:  # the upload is streamed, never read whole (its size was checked by the form)
                 investors = import_investors(
-                    actor=request.user, registration=registration, data=form.cleaned_data["csv_file"].read()
+                    actor=request.user, registration=registration, data=form.cleaned_data["csv_file"]
                 )
             except ValidationError as error:
                 problems = _errors(error)
@@ -380,7 +441,7 @@ class DeliveryAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(DeliveryEvent)
-class DeliveryEventAdmin(admin.ModelAdmin):
+class DeliveryEventAdmin(QueryLimitsMixin, admin.ModelAdmin):
     """Evidence is append-only: staff read it, nobody edits or deletes it."""
 
     list_display = ["occurred", "kind", "recipient", "ip_address", "document_sha256"]

@@ -1,6 +1,9 @@
 """Delivery settings, from ``portal/settings`` (environment variables ``PORTAL_*``, see the README)."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 
 def link_days() -> int:
@@ -31,3 +34,25 @@ def evidence_synchronous_commit() -> bool:
     fraction of a second of them; acknowledgements and email records always wait for the flush.
     """
     return bool(settings.DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT)
+
+
+# "count/period" as django-ratelimit reads it: "60/m", "1000/h", "5/10s".
+_RATE = re.compile(r"[0-9]+/[0-9]*[smhd]\Z")
+
+
+def link_rate_limit() -> str | None:
+    """Requests per client address to the investors' links and offering pages (``PORTAL_LINK_RATE_LIMIT``,
+    default "60/m"); None when the setting is empty (no limit)."""
+    value = str(settings.PORTAL_LINK_RATE_LIMIT or "").strip()
+    if not value:
+        return None
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"PORTAL_LINK_RATE_LIMIT={value!r} is not a rate: use count/period, e.g. 60/m (s, m, h or d)."
+        )
+    return value
+
+
+def acknowledge_max_bytes() -> int:
+    """The largest acknowledgement POST body (``PORTAL_ACKNOWLEDGE_MAX_BYTES``, default 1024)."""
+    return int(settings.PORTAL_ACKNOWLEDGE_MAX_BYTES)

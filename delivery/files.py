@@ -2,13 +2,15 @@
 
 import html
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from offerings.files import sha256_hex
+from safety.pdf import PDFSanitizeError, sanitize_pdf
+from safety.weasy import html_to_pdf
 
 PDF = "application/pdf"
 HTML = "text/html; charset=utf-8"
@@ -18,15 +20,38 @@ EXTENSIONS = {PDF: "pdf", HTML: "html", TEXT: "txt"}
 
 @dataclass(frozen=True)
 class Part:
-    """One document going into the package, before it is stored."""
+    """One document going into the package, before it is stored: ``data`` is what investors receive; where
+    active content was removed from an uploaded PDF, ``original`` keeps the bytes as uploaded and ``removed``
+    says what was taken out (``for_investors``)."""
 
     title: str
     data: bytes
     content_type: str
+    original: bytes | None = None
+    removed: tuple[str, ...] = ()
 
     @property
     def sha256(self) -> str:
         return sha256_hex(self.data)
+
+    @property
+    def original_sha256(self) -> str:
+        return sha256_hex(self.original) if self.original is not None else ""
+
+
+def for_investors(part: Part, *, field: str) -> Part:
+    """The part as investors get it: an uploaded PDF without active content (``safety.pdf.sanitize_pdf``), the
+    uploaded bytes kept in ``original``; unchanged when there was nothing to remove, or when it is not a PDF.
+    A PDF that cannot be checked is refused (``ValidationError`` on ``field``, naming the document)."""
+    if part.content_type != PDF:
+        return part
+    try:
+        data, removed = sanitize_pdf(part.data)
+    except PDFSanitizeError as error:
+        raise ValidationError({field: f"{part.title}: {error}."}) from None
+    if not removed:
+        return part
+    return replace(part, data=data, original=part.data, removed=tuple(removed))
 
 
 # What each file name claims; the bytes must bear it out (``check_document``).
@@ -145,16 +170,12 @@ def file_name(*, file_number: str, version: int, position: int, title: str, cont
     return f"{file_number}-v{version}-{position:02d}-{stem}.{EXTENSIONS[content_type]}"
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"External resources are not loaded into the package PDF: {url}")
-
-
 def to_pdf(part: Part) -> bytes:
-    """The document as PDF for the combined file: PDFs as they are, HTML and text rendered by WeasyPrint."""
+    """The document as PDF for the combined file: PDFs as they are, HTML and text rendered by WeasyPrint
+    through ``safety.weasy`` (which loads no URL: a staff file's image, stylesheet or frame from elsewhere is
+    left out, and WeasyPrint logs it)."""
     if part.content_type == PDF:
         return part.data
-    from weasyprint import HTML as WeasyHTML
-
     if part.content_type == HTML:
         source = part.data.decode("utf-8", errors="replace")
     else:
@@ -163,33 +184,45 @@ def to_pdf(part: Part) -> bytes:
             "pre{font-family:'Liberation Mono',monospace;font-size:8.5pt;white-space:pre-wrap}</style>"
             f"<pre>{html.escape(part.data.decode('utf-8', errors='replace'))}</pre>"
         )
-    return WeasyHTML(string=source, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(source)
 
 
-def cover_pdf(*, heading: str, lines: list[tuple[str, str, str]]) -> bytes:
-    """A cover page listing each document with its date and SHA-256, rendered from the manifest."""
-    from weasyprint import HTML as WeasyHTML
+def cover_pdf(*, heading: str, lines: list[tuple[str, ...]]) -> bytes:
+    """A cover page listing each document with its date and SHA-256, rendered from the manifest.
 
-    rows = "".join(
-        f"<tr><td>{html.escape(title)}</td><td>{html.escape(date)}</td><td class='h'>{html.escape(digest)}</td></tr>"
-        for title, date, digest in lines
-    )
+    A line is ``(title, date, sha256)`` or ``(title, date, sha256, uploaded_sha256)``: where active content was
+    removed from an uploaded file, the line names both hashes (the copy in this package, the file as uploaded).
+    """
+    rows = "".join(_cover_row(*line) for line in lines)
     source = (
         "<!doctype html><meta charset='utf-8'><style>@page{size:letter;margin:0.9in}"
         "body{font-family:'Liberation Serif',serif;font-size:11pt}h1{font-size:16pt}"
         "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #999;padding:4pt;"
         "vertical-align:top;text-align:left}.h{font-family:'Liberation Mono',monospace;font-size:7pt;"
-        "word-break:break-all}</style>"
+        "word-break:break-all}.n{font-size:8pt}</style>"
         f"<h1>{html.escape(heading)}</h1>"
         "<p>This file combines the documents listed below, in this order. Each document's SHA-256 identifies "
         "the separately downloadable file.</p>"
         f"<table><tr><th>Document</th><th>Date</th><th>SHA-256</th></tr>{rows}</table>"
     )
-    return WeasyHTML(string=source, url_fetcher=_refuse_fetch).write_pdf()
+    return html_to_pdf(source)
+
+
+def _cover_row(title: str, date: str, digest: str, uploaded: str = "") -> str:
+    note = (
+        f"<br><span class='n'>Active content removed; the file as uploaded has SHA-256</span> {html.escape(uploaded)}"
+        if uploaded and uploaded != digest
+        else ""
+    )
+    return (
+        f"<tr><td>{html.escape(title)}</td><td>{html.escape(date)}</td>"
+        f"<td class='h'>{html.escape(digest)}{note}</td></tr>"
+    )
 
 
 def combined_pdf(*, title: str, cover: bytes, parts: list[tuple[str, bytes]]) -> bytes:
-    """One PDF: the cover, then each document behind a top-level bookmark with its title."""
+    """One PDF: the cover, then each document behind a top-level bookmark with its title; without active
+    content (``safety.pdf.sanitize_pdf`` runs on the result)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PdfReadError
 
@@ -206,4 +239,11 @@ def combined_pdf(*, title: str, cover: bytes, parts: list[tuple[str, bytes]]) ->
     writer.add_metadata({"/Title": title})
     output = io.BytesIO()
     writer.write(output)
-    return output.getvalue()
+    # Built from sanitized documents, and checked once more as a whole (a rendered HTML file's javascript: link).
+    try:
+        combined, _ = sanitize_pdf(output.getvalue())
+    except PDFSanitizeError as error:
+        raise ValidationError(
+            {"package": f"The combined PDF could not be checked for active content: {error}."}
+        ) from None
+    return combined

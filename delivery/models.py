@@ -11,7 +11,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from offerings.validators import validate_sha256
+from offerings.validators import (
+    validate_no_control_characters,
+    validate_sha256,
+    validate_text_no_control_characters,
+)
 
 
 def package_document_path(instance: "PackageDocument", filename: str) -> str:
@@ -62,13 +66,36 @@ class PackageDocument(models.Model):
     package_version = models.ForeignKey(PackageVersion, on_delete=models.PROTECT, related_name="documents")
     position = models.PositiveIntegerField(help_text="Order in the package; the combined PDF comes last.")
     kind = models.CharField(max_length=12, choices=DocumentKind.choices)
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300, validators=[validate_no_control_characters])
     dated_on = models.DateField("date", null=True, blank=True, help_text="The document's date, where it has one.")
     file = models.FileField(upload_to=package_document_path, max_length=300)
     file_name = models.CharField(max_length=150, help_text="The ASCII file name investors' browsers save it as.")
     content_type = models.CharField(max_length=60, help_text="Sent as Content-Type with every download.")
     size = models.PositiveBigIntegerField(help_text="Size of the stored bytes.")
     sha256 = models.CharField("SHA-256", max_length=64, validators=[validate_sha256])
+    # Active content (scripts, launch actions, embedded files) removed from an uploaded PDF: investors get the
+    # sanitized bytes above; the record keeps the file as uploaded. All three are blank when nothing was removed.
+    original_file = models.FileField(
+        upload_to=package_document_path,
+        max_length=300,
+        blank=True,
+        help_text="The file as uploaded, kept for the record when active content was removed from the copy "
+        "investors receive.",
+    )
+    original_sha256 = models.CharField(
+        "uploaded file SHA-256",
+        max_length=64,
+        blank=True,
+        default="",
+        validators=[validate_sha256],
+        help_text="SHA-256 of the file as uploaded, where it differs from the delivered copy.",
+    )
+    sanitized = models.TextField(
+        "active content removed",
+        blank=True,
+        default="",
+        help_text="What was removed from the uploaded file (one item a line); blank when nothing was.",
+    )
     prospectus = models.ForeignKey(
         "offerings.Prospectus", on_delete=models.PROTECT, null=True, blank=True, related_name="package_documents"
     )
@@ -93,6 +120,10 @@ class PackageDocument(models.Model):
                 name="package_document_one_combined_pdf",
             ),
             models.CheckConstraint(condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="package_document_sha256_hex"),
+            models.CheckConstraint(
+                condition=Q(original_sha256="") | Q(original_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="package_document_original_sha256_hex",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,9 +165,13 @@ class Delivery(models.Model):
         blank=True,
         related_name="deliveries",
     )
-    recipient_name = models.CharField(max_length=300)
-    recipient_email = models.EmailField(max_length=254, blank=True, default="")
-    postal_address = models.TextField(max_length=1000, blank=True, default="")
+    recipient_name = models.CharField(max_length=300, validators=[validate_no_control_characters])
+    recipient_email = models.EmailField(
+        max_length=254, blank=True, default="", validators=[validate_no_control_characters]
+    )
+    postal_address = models.TextField(
+        max_length=1000, blank=True, default="", validators=[validate_text_no_control_characters]
+    )
     method = models.CharField(max_length=10, choices=DeliveryMethod.choices, default=DeliveryMethod.EMAIL)
     status = models.CharField(max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     token_hash = models.CharField(
@@ -199,6 +234,10 @@ class EventKind(models.TextChoices):
     LINK_ISSUED = "link_issued", "Personal link issued"
     LINK_REVOKED = "link_revoked", "Personal link revoked"
     MARKED_DELIVERED = "marked_delivered", "Marked delivered by staff"
+    # Too many requests from the link holder's address: refused with 429 (at most one event per rate window).
+    RATE_LIMITED = "rate_limited", "Refused: too many requests"
+    # A second acknowledgement recorded before acknowledgements were recorded once (relabelled by a migration).
+    ACKNOWLEDGED_AGAIN = "acknowledged_again", "Acknowledged again (before one acknowledgement was kept)"
 
 
 class DeliveryEvent(models.Model):
@@ -220,6 +259,68 @@ class DeliveryEvent(models.Model):
     class Meta:
         ordering = ["delivery", "occurred_at", "id"]
         indexes = [models.Index(fields=["delivery", "kind"], name="delivery_event_kind_idx")]
+        constraints = [
+            # An investor acknowledges receipt once: replays of the form change nothing (evidence.acknowledge).
+            models.UniqueConstraint(
+                fields=["delivery"],
+                condition=Q(kind="acknowledged"),
+                name="delivery_event_one_acknowledgement",
+                violation_error_message="This delivery's receipt is already acknowledged.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.occurred_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+class PublishJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class PublishJob(models.Model):
+    """One request from the admin to publish a registration's next package version, run by the task worker.
+
+    Publishing converts documents to PDF and combines them, which takes too long for a request; the admin
+    records the job and returns, the worker runs it (``delivery.tasks.run_publish_job``) and writes its progress
+    here, and the job's page shows it. Written only through ``delivery.services.jobs``.
+    """
+
+    registration_statement = models.ForeignKey(
+        "offerings.RegistrationStatement", on_delete=models.PROTECT, related_name="publish_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="publish_jobs"
+    )
+    requested_at = models.DateTimeField()
+    send = models.BooleanField(
+        default=False, help_text="Create deliveries and email every investor once the version is published."
+    )
+    status = models.CharField(max_length=10, choices=PublishJobStatus.choices, default=PublishJobStatus.QUEUED)
+    progress = models.CharField(max_length=300, blank=True, default="", help_text="What the worker is doing now.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    package_version = models.ForeignKey(
+        PackageVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="publish_jobs"
+    )
+    error = models.TextField(max_length=4000, blank=True, default="", help_text="Why the job failed.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(package_version__isnull=False),
+                name="publish_job_done_has_version",
+                violation_error_message="A finished publish job names the version it published.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Publish job {self.pk} for {self.registration_statement.file_number}: {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PublishJobStatus.DONE, PublishJobStatus.FAILED)

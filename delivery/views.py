@@ -1,7 +1,15 @@
-"""Public offering page and the investor's personal page: thin views over selectors and services."""
+"""Public offering page and the investor's personal page: thin views over selectors and services.
 
+Every view here is rate-limited per client address (``delivery.throttle``). A HEAD request is answered like a GET
+but records no view or download. The acknowledgement is recorded once, its body is bounded
+(``PORTAL_ACKNOWLEDGE_MAX_BYTES``, else 413 before it is read) and a browser's ``Origin``, when sent, must be the
+portal's own (else 403).
+"""
+
+import functools
 import ipaddress
 import logging
+from urllib.parse import urlsplit
 
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from offerings.files import StoredFileIntegrityError, open_verified
 from offerings.selectors.records import registration_by_file_number
 
-from . import conf, selectors
+from . import conf, selectors, throttle
 from .models import PackageDocument
 from .services import evidence
 
@@ -68,6 +76,40 @@ def _link_holder(request) -> dict[str, str | None]:
     return {"ip_address": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
 
 
+def _plain(text: str, status: int) -> HttpResponse:
+    return _private(HttpResponse(text + "\n", status=status, content_type="text/plain; charset=utf-8"))
+
+
+def too_many_requests(seconds: int) -> HttpResponse:
+    """429 with Retry-After: the client address made more requests than ``PORTAL_LINK_RATE_LIMIT`` allows."""
+    response = _plain(f"Too many requests from your address. Please wait {seconds} seconds and try again.", status=429)
+    response["Retry-After"] = str(seconds)
+    # Not in django.request's log (a line per request, the token in the path): throttle logs it once a window.
+    response._has_been_logged = True
+    return response
+
+
+def rate_limited(page: str):
+    """View decorator: count the request against the client's rate limit; 429 (with the evidence) past it."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def limited_view(request, *args, **kwargs):
+            seconds = throttle.retry_after(request, page=page, token=kwargs.get("token"), **_link_holder(request))
+            if seconds is not None:
+                return too_many_requests(seconds)
+            return view(request, *args, **kwargs)
+
+        return limited_view
+
+    return decorate
+
+
+def _records_evidence(request) -> bool:
+    """A HEAD request (a link checker, a mail scanner) is answered but is not a view or download."""
+    return request.method != "HEAD"
+
+
 def _verified_file(document: PackageDocument):
     """Open the stored file after checking its bytes against the manifest's SHA-256; None if they differ."""
     try:
@@ -94,6 +136,7 @@ def _unavailable() -> HttpResponse:
     return _private(HttpResponse("This document is temporarily unavailable.", status=503, content_type="text/plain"))
 
 
+@rate_limited("public offering page")
 def offering_page(request, file_number: str):
     registration = registration_by_file_number(file_number=file_number)
     version = selectors.current_package(registration=registration) if registration else None
@@ -116,6 +159,7 @@ def offering_page(request, file_number: str):
     return response
 
 
+@rate_limited("public offering download")
 def offering_download(request, file_number: str, document_id: int):
     document = PackageDocument.objects.filter(
         pk=document_id, package_version__registration_statement__file_number=file_number
@@ -125,6 +169,7 @@ def offering_download(request, file_number: str, document_id: int):
     return _download(document) or _unavailable()
 
 
+@rate_limited("personal page")
 def personal_page(request, token: str):
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
@@ -133,7 +178,8 @@ def personal_page(request, token: str):
         return not_found()
     version = delivery.package_version
     package = selectors.package_view(package_version=version)
-    evidence.record_open(delivery=delivery, **_link_holder(request))
+    if _records_evidence(request):
+        evidence.record_open(delivery=delivery, **_link_holder(request))
     response = render(
         request,
         "delivery/personal.html",
@@ -148,7 +194,10 @@ def personal_page(request, token: str):
     return _private(response)
 
 
+@rate_limited("personal download")
 def personal_download(request, token: str, document_id: int):
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     delivery = selectors.delivery_for_token(token=token)
     if delivery is None:
         return not_found()
@@ -158,14 +207,73 @@ def personal_download(request, token: str, document_id: int):
     response = _download(document)
     if response is None:
         return _unavailable()
-    evidence.record_open(delivery=delivery, document=document, **_link_holder(request))
+    if _records_evidence(request):
+        evidence.record_open(delivery=delivery, document=document, **_link_holder(request))
     return response
 
 
+def origin_of(url: str) -> str | None:
+    """``scheme://host[:port]`` of an http(s) URL, lower-case, without the scheme's default port; None if none."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") or parts.query:
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default_port = 443 if parts.scheme == "https" else 80
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None and port != default_port else "")
+
+
+def own_origins(request) -> set[str]:
+    """The portal's own origins: ``PORTAL_BASE_URL``'s and the one this request was made to."""
+    return {o for o in (origin_of(conf.base_url()), origin_of(f"{request.scheme}://{request.get_host()}")) if o}
+
+
+def _acknowledge_refusal(request) -> HttpResponse | None:
+    """413 for a body over ``PORTAL_ACKNOWLEDGE_MAX_BYTES`` (judged by Content-Length, nothing read); 403 for a
+    form sent from another site (``_from_another_site``; no Origin header: allowed)."""
+    limit = conf.acknowledge_max_bytes()
+    header = request.META.get("CONTENT_LENGTH") or "0"
+    if not (header.isascii() and header.isdigit() and len(header) <= 18):
+        return _plain(f"Content-Length {header[:40]!r} is not a number of bytes.", status=400)
+    if int(header) > limit:
+        return _plain(
+            f"The acknowledgement's body is {int(header):,} bytes; at most {limit:,} are accepted. Nothing was "
+            "recorded.",
+            status=413,
+        )
+    if _from_another_site(request):
+        origin = request.META.get("HTTP_ORIGIN", "")
+        return _plain(
+            f"Refused: this acknowledgement was sent from another site (Origin {origin[:100]!r}). Use the "
+            "button on your personal page. Nothing was recorded.",
+            status=403,
+        )
+    return None
+
+
+def _from_another_site(request) -> bool:
+    """An ``Origin`` other than the portal's own. Browsers send ``Origin: null`` for a form on a page whose
+    Referrer-Policy is ``no-referrer``, as the personal page's is; that one is judged by ``Sec-Fetch-Site``
+    (foreign when it says ``cross-site`` or ``same-site``). No Origin header: not foreign."""
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is None:
+        return False
+    if origin.strip() == "null":
+        return request.META.get("HTTP_SEC_FETCH_SITE", "").strip().lower() in ("cross-site", "same-site")
+    return origin_of(origin) not in own_origins(request)
+
+
 @csrf_exempt  # the secret token in the URL is the credential; a cross-site form cannot know it
+@rate_limited("acknowledgement")
 def acknowledge(request, token: str):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
+    refusal = _acknowledge_refusal(request)
+    if refusal is not None:
+        return refusal
     delivery = selectors.delivery_for_token(token=token)
     if delivery is None:
         return not_found()

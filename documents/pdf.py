@@ -1,73 +1,40 @@
-"""The PDF rendition through WeasyPrint: the only module that imports WeasyPrint, and only when it renders.
+"""The PDF rendition through WeasyPrint, imported (by ``safety.weasy``) only when it renders.
 
 ``import weasyprint`` costs about 0.4 s, so nothing imports it at start-up. Once imported, the parsed print
 stylesheet and the font configuration are kept for the life of the process, so a second render pays only
 for layout ("warm"). Large documents (long holder tables) render in a child process
 (``python -m documents.pdf``) that exits afterwards, so a worker never keeps a big layout's memory.
 
-Safety: WeasyPrint fetches every URL through ``StaticOnlyURLFetcher``, which serves the portal's own static
-files under a base URL that cannot resolve and refuses everything else (``file://``, ``http(s)://``,
-``data:``). Record text reaches the HTML autoescaped, so it never becomes a tag in the first place; the
-fetcher is the second wall.
+Safety: WeasyPrint fetches every URL through ``safety.weasy.StaticOnlyURLFetcher`` (re-exported here as
+``fetcher_class``, with ``STATIC_BASE`` and ``URLRefusedError``), the one fetcher of every WeasyPrint render in
+the portal: it serves the portal's own static files under a base URL that cannot resolve and refuses everything
+else (``file://``, ``http(s)://``, ``data:``). Record text reaches the HTML autoescaped, so it never becomes a
+tag in the first place; the fetcher is the second wall.
 """
 
 import functools
-import logging
-import mimetypes
 import subprocess
 import sys
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-# The document's base URL: ".invalid" never resolves, so only this fetcher can answer for it.
-STATIC_BASE = "https://portal-static.invalid/static/"
+from safety.weasy import STATIC_BASE, URLRefusedError, fetcher_class
+from safety.weasy import weasyprint as _weasyprint
+
+__all__ = [
+    "STATIC_BASE",
+    "URLRefusedError",
+    "append_pages",
+    "fetcher_class",
+    "render_pdf",
+    "render_pdf_isolated",
+    "static_roots",
+]
+
 STYLESHEET = "supplements/print.css"
 PDF_VARIANT = "pdf/ua-1"
 
 _lock = threading.Lock()
-
-
-class URLRefusedError(ValueError):
-    """A supplement asked for a resource outside the portal's static files."""
-
-
-@functools.cache
-def _weasyprint():
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    import weasyprint  # deliberately lazy: see the module docstring
-
-    return weasyprint
-
-
-@functools.cache
-def fetcher_class():
-    """``weasyprint.URLFetcher`` subclass, built on first use so that importing this module stays cheap."""
-    weasyprint = _weasyprint()
-    from weasyprint.urls import URLFetcherResponse
-
-    class StaticOnlyURLFetcher(weasyprint.URLFetcher):
-        """Serves files under ``roots`` for URLs below ``STATIC_BASE``; refuses every other URL."""
-
-        def __init__(self, roots: list[Path], **kwargs):
-            super().__init__(allowed_protocols=["https"], allow_redirects=False, **kwargs)
-            self.roots = [Path(root).resolve() for root in roots]
-            self.refused: list[str] = []
-
-        def fetch(self, url, headers=None):
-            if not url.startswith(STATIC_BASE):
-                self.refused.append(url)
-                raise URLRefusedError(f"Refused {url[:200]!r}: a supplement may load only the portal's static files.")
-            relative = unquote(urlsplit(url).path[len(urlsplit(STATIC_BASE).path) :])
-            for root in self.roots:
-                candidate = (root / relative).resolve()
-                if candidate.is_relative_to(root) and candidate.is_file():
-                    content_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(url, candidate.read_bytes(), {"Content-Type": content_type})
-            self.refused.append(url)
-            raise URLRefusedError(f"Refused {url[:200]!r}: no such static file.")
-
-    return StaticOnlyURLFetcher
 
 
 class _Renderer:
@@ -112,19 +79,55 @@ def render_pdf(html: str, *, identifier: bytes, roots: tuple[str, ...] | None = 
         return renderer.render(html, identifier=identifier)
 
 
-def render_pdf_isolated(html: str, *, identifier: bytes, timeout: float = 1800) -> bytes:
-    """Render in a child process that exits afterwards, returning its memory to the system."""
-    completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-m", "documents.pdf", identifier.hex(), *static_roots()],
-        input=html.encode("utf-8"),
-        capture_output=True,
-        timeout=timeout,
-        check=False,
-        cwd=Path(__file__).resolve().parent.parent,
-    )
+# The child's exit status when it ran out of memory under its limit.
+OUT_OF_MEMORY = 3
+
+
+def child_limits() -> tuple[int, int]:
+    """The child's limits (issue 12), the settings of every conversion child: ``PORTAL_CONVERT_MEMORY_MB`` of
+    address space and ``PORTAL_CONVERT_TIMEOUT_SECONDS`` of running time."""
+    from django.conf import settings
+
+    return int(settings.PORTAL_CONVERT_MEMORY_MB), int(settings.PORTAL_CONVERT_TIMEOUT_SECONDS)
+
+
+def render_pdf_isolated(html: str, *, identifier: bytes, timeout: float | None = None) -> bytes:
+    """Render in a child process that exits afterwards, returning its memory to the system.
+
+    The child limits its own address space (``RLIMIT_AS``) and CPU time, and is killed after the time limit
+    (``timeout``, default ``PORTAL_CONVERT_TIMEOUT_SECONDS``); either stop is a ``RuntimeError`` saying which.
+    """
+    megabytes, seconds = child_limits()
+    seconds = int(timeout) if timeout is not None else seconds
+    try:
+        completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
+            [sys.executable, "-m", "documents.pdf", str(megabytes), str(seconds), identifier.hex(), *static_roots()],
+            input=html.encode("utf-8"),
+            capture_output=True,
+            timeout=seconds,
+            check=False,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"The PDF worker stopped after {seconds} s (PORTAL_CONVERT_TIMEOUT_SECONDS).") from None
     if completed.returncode != 0:
-        raise RuntimeError("The PDF worker failed: " + completed.stderr.decode("utf-8", "replace").strip()[-2000:])
+        error = completed.stderr.decode("utf-8", "replace").strip()
+        if completed.returncode == OUT_OF_MEMORY or "MemoryError" in error or completed.returncode < 0:
+            raise RuntimeError(
+                f"The PDF worker stopped: it needed more than {megabytes} MB of memory (PORTAL_CONVERT_MEMORY_MB)"
+                + (f", or was stopped by signal {-completed.returncode}" if completed.returncode < 0 else "")
+                + "."
+            )
+        raise RuntimeError("The PDF worker failed: " + error[-2000:])
     return completed.stdout
+
+
+def _limit_self(megabytes: int, seconds: int) -> None:
+    import resource
+
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 10))
 
 
 def append_pages(document: bytes, attachments: list[bytes]) -> bytes:
@@ -149,10 +152,15 @@ def append_pages(document: bytes, attachments: list[bytes]) -> bytes:
 
 
 def _main(argv: list[str]) -> int:
-    identifier = bytes.fromhex(argv[0])
-    roots = tuple(argv[1:])
-    html = sys.stdin.buffer.read().decode("utf-8")
-    sys.stdout.buffer.write(render_pdf(html, identifier=identifier, roots=roots))
+    _limit_self(int(argv[0]), int(argv[1]))
+    identifier = bytes.fromhex(argv[2])
+    roots = tuple(argv[3:])
+    try:
+        html = sys.stdin.buffer.read().decode("utf-8")
+        data = render_pdf(html, identifier=identifier, roots=roots)
+    except MemoryError:
+        return OUT_OF_MEMORY
+    sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
     return 0
 

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 
 from .models import StatedRecord
 from .services import corrections
+from .validators import MaxUploadSize
 
 
 def stated_by(obj: StatedRecord | None):
@@ -72,6 +73,7 @@ def correction_form_class(record: StatedRecord) -> type[forms.Form]:
             fields[name] = forms.FileField(
                 required=False,
                 label=str(model_field.verbose_name).capitalize(),
+                validators=[MaxUploadSize("PORTAL_UPLOAD_MAX_BYTES")],  # checked by size before it is read
                 help_text="Leave empty to keep the stored copy; a new file is stored beside it, never over it.",
             )
         else:

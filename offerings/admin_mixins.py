@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin_limits import QueryLimitsMixin
 from audit.history import AuditHistoryMixin
 
 from .services.records import delete_record, save_record
@@ -53,5 +54,6 @@ class ServiceWritesMixin:
         formset.save_m2m()
 
 
-class ServiceModelAdmin(AuditHistoryMixin, ServiceWritesMixin, admin.ModelAdmin):
-    """A ModelAdmin whose writes go through the services; its *History* page shows the record's audit trail."""
+class ServiceModelAdmin(QueryLimitsMixin, AuditHistoryMixin, ServiceWritesMixin, admin.ModelAdmin):
+    """A ModelAdmin whose writes go through the services; its *History* page shows the record's audit trail; its
+    list refuses oversized searches and malformed parameters with a 400 (``audit.admin_limits``)."""

@@ -55,7 +55,11 @@ class FilerCategory(models.TextChoices):
 
 
 class Issuer(models.Model):
-    name = models.CharField(max_length=200, help_text="Exact legal name, as on the cover of its filings.")
+    name = models.CharField(
+        max_length=200,
+        help_text="Exact legal name, as on the cover of its filings.",
+        validators=[validators.validate_no_control_characters],
+    )
     cik = models.CharField(
         "CIK",
         max_length=10,
@@ -64,7 +68,9 @@ class Issuer(models.Model):
         validators=[validators.validate_cik],
         help_text="EDGAR Central Index Key, digits only (e.g. 799694). Leave blank if unknown.",
     )
-    state_of_incorporation = models.CharField(max_length=60, blank=True, default="")
+    state_of_incorporation = models.CharField(
+        max_length=60, blank=True, default="", validators=[validators.validate_no_control_characters]
+    )
     fiscal_year_end = models.CharField(
         max_length=5,
         blank=True,
@@ -87,7 +93,11 @@ class Issuer(models.Model):
         help_text="Commission file number for Exchange Act reports, e.g. 0-15482.",
     )
     principal_market = models.CharField(
-        max_length=120, blank=True, default="", help_text="Where the common stock trades, e.g. OTC Bulletin Board."
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Where the common stock trades, e.g. OTC Bulletin Board.",
+        validators=[validators.validate_no_control_characters],
     )
     foreign_private_issuer = models.BooleanField(
         default=False,
@@ -125,7 +135,9 @@ class Security(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="securities")
     key = models.SlugField(max_length=64, help_text="Short name used to tie records together, e.g. common or warrant.")
     title = models.CharField(
-        max_length=200, help_text='As the prospectus names it, e.g. "Series A Convertible Preferred Stock".'
+        max_length=200,
+        help_text='As the prospectus names it, e.g. "Series A Convertible Preferred Stock".',
+        validators=[validators.validate_no_control_characters],
     )
     kind = models.CharField(max_length=20, choices=SecurityKind.choices)
     par_value = decimal_field(help_text="Par value per share in dollars, e.g. 0.001.")
@@ -146,7 +158,13 @@ class Security(models.Model):
         help_text="Cash paid to the issuer per underlying share on exercise or conversion; 0 where "
         "conversion pays nothing; blank where not stated.",
     )
-    term = models.CharField(max_length=100, blank=True, default="", help_text='As stated, e.g. "3 years".')
+    term = models.CharField(
+        max_length=100,
+        blank=True,
+        default="",
+        help_text='As stated, e.g. "3 years".',
+        validators=[validators.validate_no_control_characters],
+    )
     expires_on = models.DateField(null=True, blank=True)
     conversion_rate_per_1000 = decimal_field(
         verbose_name="conversion rate per $1,000",
@@ -174,7 +192,11 @@ class Security(models.Model):
         help_text="Ticker symbol where the security trades, e.g. BNTC; blank if it does not trade.",
     )
     market = models.CharField(
-        max_length=120, blank=True, default="", help_text="Where it trades, e.g. The Nasdaq Capital Market."
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="Where it trades, e.g. The Nasdaq Capital Market.",
+        validators=[validators.validate_no_control_characters],
     )
 
     class Meta:
@@ -219,7 +241,11 @@ class Security(models.Model):
 class Offering(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="offerings")
     key = models.SlugField(max_length=64)
-    title = models.CharField(max_length=200, help_text="e.g. Unit offering completed in March 2003.")
+    title = models.CharField(
+        max_length=200,
+        help_text="e.g. Unit offering completed in March 2003.",
+        validators=[validators.validate_no_control_characters],
+    )
     closed_on = models.DateField(null=True, blank=True, help_text="Closing date, where the day is known.")
     closed_in = models.CharField(
         max_length=7,
@@ -262,7 +288,9 @@ class Condition(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="conditions")
     key = models.SlugField(max_length=64)
     description = models.TextField(
-        max_length=1000, help_text="What must happen before holders may exercise or convert."
+        max_length=1000,
+        help_text="What must happen before holders may exercise or convert.",
+        validators=[validators.validate_text_no_control_characters],
     )
     restricts = models.ManyToManyField(
         Security, related_name="conditions", help_text="Securities whose exercise or conversion waits on it."
@@ -778,7 +806,13 @@ class Supplement(models.Model):
         help_text="The Rule 424(b) paragraph it is filed under; (b)(3) for an ordinary update.",
     )
     purpose = models.CharField(max_length=30, choices=SupplementPurpose.choices)
-    summary = models.TextField(max_length=4000, blank=True, default="", help_text="One paragraph for staff.")
+    summary = models.TextField(
+        max_length=4000,
+        blank=True,
+        default="",
+        help_text="One paragraph for staff.",
+        validators=[validators.validate_text_no_control_characters],
+    )
     incorporates = models.ManyToManyField(
         PeriodicReport,
         through="SupplementIncorporation",
@@ -974,8 +1008,14 @@ class SupplementSection(SupplementPart):
         default=SupplementPartKind.GENERAL,
         help_text="The part of the supplement these paragraphs belong to (prescribed legends stay generated).",
     )
-    heading = models.CharField(max_length=200, blank=True, default="")
-    body = models.TextField(max_length=20000, help_text="Plain text; blank lines separate paragraphs.")
+    heading = models.CharField(
+        max_length=200, blank=True, default="", validators=[validators.validate_no_control_characters]
+    )
+    body = models.TextField(
+        max_length=20000,
+        help_text="Plain text; blank lines separate paragraphs.",
+        validators=[validators.validate_text_no_control_characters],
+    )
     position = models.PositiveIntegerField(default=0, help_text="Order in the document; lower comes first.")
 
     class Meta:
@@ -1087,9 +1127,11 @@ class FootnoteKind(models.TextChoices):
 
 class HolderFootnote(SupplementPart):
     table = models.ForeignKey(HolderTable, on_delete=models.CASCADE, related_name="footnotes")
-    marker = models.CharField(max_length=6, help_text='As printed, e.g. "(1)" or "*".')
+    marker = models.CharField(
+        max_length=6, help_text='As printed, e.g. "(1)" or "*".', validators=[validators.validate_no_control_characters]
+    )
     kind = models.CharField(max_length=20, choices=FootnoteKind.choices, default=FootnoteKind.OTHER)
-    text = models.TextField(max_length=4000)
+    text = models.TextField(max_length=4000, validators=[validators.validate_text_no_control_characters])
 
     class Meta:
         ordering = ["table", "id"]
@@ -1107,7 +1149,7 @@ class HolderFootnote(SupplementPart):
 class HolderRow(SupplementPart):
     table = models.ForeignKey(HolderTable, on_delete=models.CASCADE, related_name="rows")
     position = models.PositiveIntegerField(default=0)
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, validators=[validators.validate_no_control_characters])
     change = models.CharField(max_length=10, choices=RowChange.choices, default=RowChange.LISTED)
     owned_before = count_field(null=True, help_text="Shares beneficially owned before the offering.")
     offered = count_field(null=True, help_text="Shares offered by this prospectus.")
@@ -1131,11 +1173,19 @@ class HolderRow(SupplementPart):
         help_text="Notes: percent of the notes outstanding.",
     )
     natural_persons = models.CharField(
-        max_length=500, blank=True, default="", help_text="Natural persons with voting or dispositive power."
+        max_length=500,
+        blank=True,
+        default="",
+        help_text="Natural persons with voting or dispositive power.",
+        validators=[validators.validate_no_control_characters],
     )
     broker_dealer = models.CharField(max_length=15, choices=BrokerDealerStatus.choices, blank=True, default="")
     relationship = models.TextField(
-        max_length=1000, blank=True, default="", help_text="Position, office or material relationship (3 years)."
+        max_length=1000,
+        blank=True,
+        default="",
+        help_text="Position, office or material relationship (3 years).",
+        validators=[validators.validate_text_no_control_characters],
     )
     footnotes = models.ManyToManyField(HolderFootnote, blank=True, related_name="rows")
 
@@ -1177,9 +1227,15 @@ class SecurityTermsChange(SupplementPart):
     expires_before = models.DateField(null=True, blank=True, help_text="Expiry before an extension.")
     expires_after = models.DateField(null=True, blank=True, help_text="Expiry after an extension.")
     after_window = models.TextField(
-        max_length=2000, blank=True, default="", help_text="What applies once a limited window ends."
+        max_length=2000,
+        blank=True,
+        default="",
+        help_text="What applies once a limited window ends.",
+        validators=[validators.validate_text_no_control_characters],
     )
-    description = models.TextField(max_length=4000, blank=True, default="")
+    description = models.TextField(
+        max_length=4000, blank=True, default="", validators=[validators.validate_text_no_control_characters]
+    )
 
     class Meta:
         ordering = ["security", "effective_on", "id"]
@@ -1212,13 +1268,27 @@ class SupplementEvent(SupplementPart):
     kind = models.CharField(max_length=15, choices=EventKind.choices)
     occurred_on = models.DateField(null=True, blank=True)
     security = models.ForeignKey(Security, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    holder = models.CharField(max_length=300, blank=True, default="", help_text="The holder who acted.")
-    transferee = models.CharField(max_length=300, blank=True, default="", help_text="Transfers: who received them.")
+    holder = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="The holder who acted.",
+        validators=[validators.validate_no_control_characters],
+    )
+    transferee = models.CharField(
+        max_length=300,
+        blank=True,
+        default="",
+        help_text="Transfers: who received them.",
+        validators=[validators.validate_no_control_characters],
+    )
     shares = count_field(null=True, help_text="Shares (or securities) involved.")
     principal_amount = decimal_field(places=2, help_text="Notes: principal involved.")
     price_per_share = decimal_field(help_text="Exercise or conversion price paid per share.")
     proceeds = decimal_field(places=2, help_text="Cash the issuer received, as stated.")
-    description = models.TextField(max_length=4000, blank=True, default="")
+    description = models.TextField(
+        max_length=4000, blank=True, default="", validators=[validators.validate_text_no_control_characters]
+    )
 
     class Meta:
         ordering = ["supplement", "position", "id"]
@@ -1232,10 +1302,20 @@ class FinancialStatement(SupplementPart):
 
     supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="financial_statements")
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=300, help_text='e.g. "Condensed Consolidated Balance Sheets".')
+    title = models.CharField(
+        max_length=300,
+        help_text='e.g. "Condensed Consolidated Balance Sheets".',
+        validators=[validators.validate_no_control_characters],
+    )
     period_end = models.DateField(null=True, blank=True)
     audited = models.BooleanField(null=True, blank=True, help_text="Audited, unaudited, or not stated.")
-    body = models.TextField(max_length=200_000, blank=True, default="", help_text="The statements as text.")
+    body = models.TextField(
+        max_length=200_000,
+        blank=True,
+        default="",
+        help_text="The statements as text.",
+        validators=[validators.validate_text_no_control_characters],
+    )
 
     class Meta:
         ordering = ["supplement", "position", "id"]
@@ -1248,7 +1328,7 @@ class SellingStockholder(models.Model):
     registration_statement = models.ForeignKey(
         RegistrationStatement, on_delete=models.PROTECT, related_name="selling_stockholders"
     )
-    name = models.CharField(max_length=300)
+    name = models.CharField(max_length=300, validators=[validators.validate_no_control_characters])
     shares_owned_before = count_field(null=True, help_text="Shares owned before the offering.")
     shares_offered = count_field(help_text="Shares offered under this prospectus.")
     shares_owned_after = count_field(null=True, help_text="Shares owned after the offering, if all offered are sold.")
@@ -1265,8 +1345,11 @@ class SellingStockholder(models.Model):
         blank=True,
         default="",
         help_text="Any position, office or material relationship with the issuer in the past three years.",
+        validators=[validators.validate_text_no_control_characters],
     )
-    email = models.EmailField(max_length=254, null=True, blank=True)
+    email = models.EmailField(
+        max_length=254, null=True, blank=True, validators=[validators.validate_no_control_characters]
+    )
 
     class Meta:
         ordering = ["registration_statement", "id"]
@@ -1279,9 +1362,13 @@ class Investor(models.Model):
     registration_statement = models.ForeignKey(
         RegistrationStatement, on_delete=models.PROTECT, related_name="investors"
     )
-    name = models.CharField(max_length=300)
-    email = models.EmailField(max_length=254, null=True, blank=True)
-    postal_address = models.TextField(max_length=1000, blank=True, default="")
+    name = models.CharField(max_length=300, validators=[validators.validate_no_control_characters])
+    email = models.EmailField(
+        max_length=254, null=True, blank=True, validators=[validators.validate_no_control_characters]
+    )
+    postal_address = models.TextField(
+        max_length=1000, blank=True, default="", validators=[validators.validate_text_no_control_characters]
+    )
 
     class Meta:
         ordering = ["registration_statement", "id"]

@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.deconstruct import deconstructible
 
 validate_registration_file_number = RegexValidator(
     r"^333-[0-9]{5,6}\Z",
@@ -59,3 +60,78 @@ def validate_page_references(value: object) -> None:
 validate_trading_symbol = RegexValidator(
     r"^[A-Z][A-Z0-9.\-]{0,9}\Z", "Enter a trading symbol in capitals, e.g. BNTC or BRK.A.", code="invalid_symbol"
 )
+
+
+# -- control characters in names, addresses and titles (issue 12) --------------------------------------------
+# Line and paragraph separators outside C0/C1 that text tools also break lines at.
+_SEPARATORS = frozenset("\u2028\u2029")
+_CHARACTER_NAMES = {"\t": "tab", "\n": "line feed", "\r": "carriage return", "\x00": "null", "\x7f": "delete"}
+
+
+def _control_character(value: str, *, allowed: frozenset[str]) -> tuple[int, str] | None:
+    """The first control character (Unicode Cc: U+0000-U+001F, U+007F-U+009F) or line separator not
+    ``allowed``, with its position; a carriage return passes where allowed only as part of CR LF."""
+    for index, char in enumerate(value):
+        if not (char < " " or "\x7f" <= char <= "\x9f" or char in _SEPARATORS):
+            continue
+        if char == "\r" and "\r" in allowed and value[index + 1 : index + 2] == "\n":
+            continue
+        if char in allowed and char != "\r":
+            continue
+        return index, char
+    return None
+
+
+def _refuse_control_character(value: str, *, allowed: frozenset[str], what: str) -> None:
+    found = _control_character(str(value), allowed=allowed)
+    if found is None:
+        return
+    index, char = found
+    name = _CHARACTER_NAMES.get(char)
+    label = f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+    raise ValidationError(
+        "Remove the control character %(character)s at character %(position)s: %(what)s.",
+        code="control_character",
+        params={"character": label, "position": index + 1, "what": what},
+    )
+
+
+def validate_no_control_characters(value: str) -> None:
+    """A one-line name, address line, title or email: no control character at all, so no line break (CR, LF)
+    or tab; text that reaches an iCalendar feed, a CSV cell or an email header stays one line."""
+    _refuse_control_character(value, allowed=frozenset(), what="this field is one line of text")
+
+
+def validate_text_no_control_characters(value: str) -> None:
+    """A multi-line text (a postal address, a description, notes): line feeds, CR LF pairs and tabs only; a
+    lone carriage return or any other control character is refused."""
+    _refuse_control_character(
+        value,
+        allowed=frozenset("\t\n\r"),
+        what="only line breaks and tabs may separate its lines (a carriage return only before a line feed)",
+    )
+
+
+# -- upload sizes (issue 12): a form's file checked by its size before any of its bytes are read ---------------
+@deconstructible
+class MaxUploadSize:
+    """A form file field's validator: the upload's ``size`` (known from the request, before its bytes are read)
+    must not pass the limit in the setting named ``setting``, read when the form is checked."""
+
+    def __init__(self, setting: str):
+        self.setting = setting
+
+    def __call__(self, upload) -> None:
+        from django.conf import settings
+
+        limit = int(getattr(settings, self.setting))
+        size = getattr(upload, "size", None)
+        if size is not None and size > limit:
+            raise ValidationError(
+                "The file is %(size)s bytes; the limit is %(limit)s bytes (%(setting)s). Nothing was read.",
+                code="file_too_large",
+                params={"size": f"{size:,}", "limit": f"{limit:,}", "setting": self.setting},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, MaxUploadSize) and other.setting == self.setting

@@ -5,7 +5,7 @@ client's IP address and user agent recorded on each event are the record of who 
 them from the request (``delivery.views.client_ip``); the services take plain values.
 """
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
@@ -20,6 +20,7 @@ def record_event(
     ip_address: str | None,
     user_agent: str,
     document: PackageDocument | None = None,
+    detail: str = "",
 ) -> DeliveryEvent:
     """One INSERT: the page view, download or acknowledgement, with UTC time, IP, user agent and bytes' hash.
 
@@ -33,6 +34,7 @@ def record_event(
         user_agent=user_agent[:500],
         document=document,
         document_sha256=document.sha256 if document else "",
+        detail=detail[:500],
     )
     if kind == EventKind.ACKNOWLEDGED or conf.evidence_synchronous_commit() or connection.vendor != "postgresql":
         event.save(force_insert=True)
@@ -60,13 +62,39 @@ def record_open(
         delivery.first_opened_at = event.occurred_at
 
 
+def _acknowledged(delivery: Delivery) -> bool:
+    return DeliveryEvent.objects.filter(delivery=delivery, kind=EventKind.ACKNOWLEDGED).exists()
+
+
 def acknowledge(*, delivery: Delivery, ip_address: str | None, user_agent: str) -> Delivery:
-    """The link holder's "I have received these documents"; the first acknowledgement sets the time."""
-    event = record_event(delivery=delivery, kind=EventKind.ACKNOWLEDGED, ip_address=ip_address, user_agent=user_agent)
-    if delivery.acknowledged_at is None:
-        Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(
-            acknowledged_at=event.occurred_at, status=DeliveryStatus.ACKNOWLEDGED
-        )
-        Delivery.objects.filter(pk=delivery.pk, first_opened_at__isnull=True).update(first_opened_at=event.occurred_at)
-        delivery.acknowledged_at = event.occurred_at
+    """The link holder's "I have received these documents", recorded once per delivery.
+
+    Rule: a replayed acknowledgement changes nothing (no new event, the first time kept). The first one records
+    the event and sets the acknowledged time; the unique constraint ``delivery_event_one_acknowledgement`` decides
+    between two that arrive at once, and the loser is a replay.
+    """
+    if delivery.acknowledged_at is not None or _acknowledged(delivery):
+        return delivery
+    try:
+        with transaction.atomic():
+            event = record_event(
+                delivery=delivery, kind=EventKind.ACKNOWLEDGED, ip_address=ip_address, user_agent=user_agent
+            )
+    except IntegrityError:
+        if _acknowledged(delivery):
+            return delivery
+        raise
+    Delivery.objects.filter(pk=delivery.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=event.occurred_at, status=DeliveryStatus.ACKNOWLEDGED
+    )
+    Delivery.objects.filter(pk=delivery.pk, first_opened_at__isnull=True).update(first_opened_at=event.occurred_at)
+    delivery.acknowledged_at = event.occurred_at
     return delivery
+
+
+def record_rate_limited(*, delivery: Delivery, ip_address: str | None, user_agent: str, detail: str) -> DeliveryEvent:
+    """Evidence that the link holder's address was refused for too many requests (the view throttles these to
+    one per delivery per rate window); ``detail`` names the page and the limit, never the token."""
+    return record_event(
+        delivery=delivery, kind=EventKind.RATE_LIMITED, ip_address=ip_address, user_agent=user_agent, detail=detail
+    )

@@ -5,8 +5,16 @@ supplement it holds may no longer return to draft (``refuse_return_to_draft_once
 Rule: a document is what its name claims (``files.check_document``: a .pdf parses as a PDF, an .htm/.html is
 HTML, a .txt is text), and a package never holds the same bytes twice; both are checked when a file is attached
 and again, on the stored bytes, when a version is published.
+Rule (issue 12): an uploaded document is at most ``PORTAL_UPLOAD_MAX_BYTES``; converting documents to PDF and
+combining them run in a child process with a time and a memory limit (``delivery.conversion``), before the
+publishing transaction (``prepare_package``), so a task can report progress; every file a publish or an attach
+stores is removed again unless its transaction commits (``filestore.atomic``).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -19,15 +27,34 @@ from offerings.actors import Actor, actor_user
 from offerings.files import sha256_hex
 from offerings.models import PeriodicReport, Prospectus, RegistrationStatement, Supplement
 
-from .. import files, selectors
+from .. import conversion, files, selectors
 from ..models import DocumentKind, PackageDocument, PackageVersion
+from . import filestore
+
+Progress = Callable[[str], None]
+
+
+def _quiet(step: str) -> None:
+    """No progress report (the command and direct calls)."""
+
+
+def refuse_too_large(*, data: bytes, name: str, field: str) -> None:
+    """Rule: one uploaded document is at most ``PORTAL_UPLOAD_MAX_BYTES``; refused naming the field and the limit."""
+    limit = int(settings.PORTAL_UPLOAD_MAX_BYTES)
+    if len(data) > limit:
+        label = name.rsplit("/", 1)[-1] or "The file"
+        raise ValidationError(
+            {field: f"{label} is {len(data):,} bytes; the limit is {limit:,} bytes (PORTAL_UPLOAD_MAX_BYTES)."}
+        )
 
 
 # -- source files ---------------------------------------------------------------------------------------
 @audited
+@filestore.atomic()
 @transaction.atomic
 def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: str, data: bytes) -> Prospectus:
     """Store the prospectus file staff upload (PDF, HTML or text); the next package version delivers it."""
+    refuse_too_large(data=data, name=name, field="prospectus")
     content_type = files.check_document(data=data, name=name, field="prospectus")
     files.refuse_same_bytes(
         data=data,
@@ -41,12 +68,14 @@ def attach_prospectus_document(*, actor: Actor, prospectus: Prospectus, name: st
         ContentFile(data),
         save=False,
     )
+    filestore.stored(prospectus.document)
     prospectus.full_clean()
     prospectus.save(update_fields=["document"])
     return prospectus
 
 
 @audited
+@filestore.atomic()
 @transaction.atomic
 def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, data: bytes) -> PeriodicReport:
     """Store the copy of a periodic report that is delivered with supplements.
@@ -55,6 +84,7 @@ def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, d
     filed record (the model refuses, naming the supplement).
     """
     field = f"report {report.key}"
+    refuse_too_large(data=data, name=name, field=field)
     content_type = files.check_document(data=data, name=name, field=field)
     delivering = RegistrationStatement.objects.filter(prospectuses__supplements__enclosures__report=report).distinct()
     files.refuse_same_bytes(
@@ -65,6 +95,7 @@ def attach_report_document(*, actor: Actor, report: PeriodicReport, name: str, d
     )
     extension = files.EXTENSIONS[content_type]
     report.document.save(f"{report.key}.{extension}", ContentFile(data), save=False)
+    filestore.stored(report.document)
     report.full_clean()
     report.save(update_fields=["document"])
     return report
@@ -116,36 +147,143 @@ def _supplement_pdf(*, actor: Actor, supplement: Supplement) -> tuple[bytes, str
 
 
 # -- publishing -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PreparedPackage:
+    """Everything a version needs, converted and combined before the publishing transaction opens.
+
+    ``sources`` are the SHA-256 of each document as stored (the upload, or the frozen rendition): publishing
+    refuses a prepared package whose documents changed meanwhile, or whose version number was taken.
+    """
+
+    registration_id: int
+    number: int
+    prospectus: Prospectus
+    planned: list[selectors.PlannedDocument]
+    parts: list[files.Part]
+    sources: list[str]
+    combined: bytes
+
+
+def prepare_package(
+    *, actor: Actor, registration: RegistrationStatement, progress: Progress = _quiet
+) -> PreparedPackage:
+    """The slow part of publishing, without writing to the package: read and check every planned document,
+    convert each HTML and text document to PDF and combine them (``delivery.conversion``: child processes with
+    a time and a memory limit), reporting each step to ``progress``. Refused as ``publish_package`` is."""
+    registration = RegistrationStatement.objects.select_related("issuer").get(pk=registration.pk)
+    plan = selectors.package_plan(registration=registration)
+    if plan.problems:
+        raise ValidationError({"package": plan.problems})
+    progress("Reading and checking the documents")
+    read = _read_parts(actor=actor, plan=plan)
+    files.refuse_duplicates([part for _, part in read])
+    _refuse_unchanged(registration=registration, parts=read)
+    number = _next_number(registration)
+    pdfs = []
+    for index, (planned, part) in enumerate(read, start=1):
+        if part.content_type != files.PDF:
+            progress(f"Converting document {index} of {len(read)} to PDF: {part.title[:200]}")
+        pdfs.append((part.title, conversion.to_pdf(part, label=_label(planned))))
+    progress(f"Combining {len(read)} documents into one PDF")
+    heading = _heading(registration, number)
+    lines = [
+        (part.title[:300], planned.dated_on.isoformat() if planned.dated_on else "", part.sha256, part.original_sha256)
+        for planned, part in read
+    ]
+    combined = conversion.combined_pdf(title=heading, heading=heading, lines=lines, parts=pdfs)
+    return PreparedPackage(
+        registration_id=registration.pk,
+        number=number,
+        prospectus=plan.prospectus,
+        planned=[planned for planned, _ in read],
+        parts=[part for _, part in read],
+        sources=[part.original_sha256 or part.sha256 for _, part in read],
+        combined=combined,
+    )
+
+
 @audited
+@filestore.atomic()
 @transaction.atomic
-def publish_package(*, actor: Actor, registration: RegistrationStatement) -> PackageVersion:
+def publish_package(
+    *,
+    actor: Actor,
+    registration: RegistrationStatement,
+    prepared: PreparedPackage | None = None,
+    progress: Progress = _quiet,
+) -> PackageVersion:
     """Freeze the next package version: copies of every document's bytes, a manifest and a combined PDF.
 
     Refused when the prospectus file is missing, a supplement is not approved or filed, a report delivered
     with a supplement has no uploaded copy, or nothing changed since the current version. The version
-    records who published it (``published_by``: the staff user; empty for a command).
+    records who published it (``published_by``: the staff user; empty for a command). ``prepared`` (from
+    ``prepare_package``, run before this transaction) is used if its documents are still the stored ones;
+    without it the package is prepared here. Its own transaction (``filestore.atomic``): stored files are
+    removed unless it commits.
     """
     registration = RegistrationStatement.objects.select_for_update().select_related("issuer").get(pk=registration.pk)
-    plan = selectors.package_plan(registration=registration)
-    if plan.problems:
-        raise ValidationError({"package": plan.problems})
-    parts = _read_parts(actor=actor, plan=plan)
-    files.refuse_duplicates([part for _, part in parts])
-    _refuse_unchanged(registration=registration, parts=parts)
-    number = (registration.package_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    if prepared is None:
+        prepared = prepare_package(actor=actor, registration=registration, progress=progress)
+    else:
+        if prepared.registration_id != registration.pk:
+            raise ValueError("The prepared package is another registration's.")
+        _refuse_changed(registration=registration, prepared=prepared)
     version = PackageVersion(
         registration_statement=registration,
-        number=number,
-        prospectus=plan.prospectus,
+        number=prepared.number,
+        prospectus=prepared.prospectus,
         published_at=timezone.now(),
         published_by=actor_user(actor),
     )
     version.full_clean()
     version.save()
-    _store_package(version=version, parts=parts)
-    manifest = [{"title": d.title, "sha256": d.sha256} for d in version.documents.order_by("position")]
-    record_event(actor=actor, record=version, event="published", data={"number": number, "documents": manifest})
+    _store_package(version=version, prepared=prepared)
+    manifest = [
+        {"title": d.title, "sha256": d.sha256, **({"uploaded_sha256": d.original_sha256} if d.original_sha256 else {})}
+        for d in version.documents.order_by("position")
+    ]
+    record_event(actor=actor, record=version, event="published", data={"number": version.number, "documents": manifest})
     return version
+
+
+def _next_number(registration: RegistrationStatement) -> int:
+    return (registration.package_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+def _heading(registration: RegistrationStatement, number: int) -> str:
+    return f"{registration.issuer.name}: prospectus package v{number}, Registration No. {registration.file_number}"
+
+
+def _label(planned: selectors.PlannedDocument) -> str:
+    """How a refusal names a document: its stored file's name, or its title."""
+    stored = planned.prospectus.document if planned.kind == DocumentKind.PROSPECTUS else None
+    if planned.kind == DocumentKind.REPORT:
+        stored = planned.report.document
+    return stored.name.rsplit("/", 1)[-1] if stored else planned.title
+
+
+def _refuse_changed(*, registration: RegistrationStatement, prepared: PreparedPackage) -> None:
+    """Refuse a prepared package whose documents are no longer the stored ones, or whose number was taken."""
+    from documents.selectors import frozen_rendition
+
+    plan = selectors.package_plan(registration=registration)
+    if plan.problems:
+        raise ValidationError({"package": plan.problems})
+    sources = []
+    for planned in plan.documents:
+        if planned.kind == DocumentKind.SUPPLEMENT:
+            rendition = frozen_rendition(supplement=planned.supplement, format="pdf")
+            sources.append(rendition.sha256 if rendition is not None else "")
+        else:
+            stored = planned.prospectus.document if planned.kind == DocumentKind.PROSPECTUS else planned.report.document
+            sources.append(sha256_hex(_read_field_file(stored)))
+    if sources != prepared.sources or _next_number(registration) != prepared.number:
+        raise ValidationError(
+            {
+                "package": "The documents or the package versions changed while the package was being prepared; "
+                "nothing was published. Publish again."
+            }
+        )
 
 
 def _read_parts(*, actor: Actor, plan: selectors.PackagePlan) -> list[tuple[selectors.PlannedDocument, files.Part]]:
@@ -163,7 +301,11 @@ def _read_parts(*, actor: Actor, plan: selectors.PackagePlan) -> list[tuple[sele
             content_type = files.check_document(
                 data=data, name=planned.report.document.name, field=f"report {planned.report.key}"
             )
-        parts.append((planned, files.Part(planned.title, data, content_type)))
+        part = files.Part(planned.title, data, content_type)
+        # An uploaded PDF reaches investors without active content; a frozen rendition is the portal's own.
+        parts.append(
+            (planned, part if planned.kind == DocumentKind.SUPPLEMENT else files.for_investors(part, field="package"))
+        )
     return parts
 
 
@@ -178,55 +320,46 @@ def _refuse_unchanged(
         raise ValidationError({"package": f"Nothing changed since package v{current.number}; its deliveries stand."})
 
 
-def _store_package(*, version: PackageVersion, parts: list[tuple[selectors.PlannedDocument, files.Part]]) -> None:
-    """Copy every document into the version, then the combined PDF; on any failure no stored file is left."""
-    registration = version.registration_statement
-    stored: list[PackageDocument] = []
-    try:
-        for position, (planned, part) in enumerate(parts, start=1):
-            stored.append(
-                _store_document(
-                    version=version,
-                    position=position,
-                    kind=planned.kind,
-                    title=part.title,
-                    dated_on=planned.dated_on,
-                    data=part.data,
-                    content_type=part.content_type,
-                    prospectus=planned.prospectus,
-                    supplement=planned.supplement,
-                    report=planned.report,
-                )
-            )
-        heading = (
-            f"{registration.issuer.name}: prospectus package v{version.number}, "
-            f"Registration No. {registration.file_number}"
+def _store_package(*, version: PackageVersion, prepared: PreparedPackage) -> None:
+    """Copy every document into the version, then the combined PDF (``filestore``: removed unless committed)."""
+    for position, (planned, part) in enumerate(zip(prepared.planned, prepared.parts, strict=True), start=1):
+        _store_document(
+            version=version,
+            position=position,
+            kind=planned.kind,
+            title=part.title,
+            dated_on=planned.dated_on,
+            data=part.data,
+            content_type=part.content_type,
+            prospectus=planned.prospectus,
+            supplement=planned.supplement,
+            report=planned.report,
+            original=part.original,
+            sanitized="\n".join(part.removed),
         )
-        cover = files.cover_pdf(
-            heading=heading,
-            lines=[(d.title, d.dated_on.isoformat() if d.dated_on else "", d.sha256) for d in stored],
-        )
-        combined = files.combined_pdf(
-            title=heading, cover=cover, parts=[(part.title, files.to_pdf(part)) for _, part in parts]
-        )
-        stored.append(
-            _store_document(
-                version=version,
-                position=len(parts) + 1,
-                kind=DocumentKind.COMBINED,
-                title="Complete package (one PDF with bookmarks)",
-                dated_on=version.published_at.date(),
-                data=combined,
-                content_type=files.PDF,
-            )
-        )
-    except BaseException:
-        for document in stored:
-            document.file.delete(save=False)
-        raise
+    _store_document(
+        version=version,
+        position=len(prepared.parts) + 1,
+        kind=DocumentKind.COMBINED,
+        title="Complete package (one PDF with bookmarks)",
+        dated_on=version.published_at.date(),
+        data=prepared.combined,
+        content_type=files.PDF,
+    )
 
 
-def _store_document(*, version: PackageVersion, position: int, kind: str, title: str, data: bytes, **fields):
+def _store_document(
+    *,
+    version: PackageVersion,
+    position: int,
+    kind: str,
+    title: str,
+    data: bytes,
+    original: bytes | None = None,
+    **fields,
+):
+    """One manifest line; ``original`` (the upload, where active content was removed from ``data``) is kept beside
+    it with its SHA-256, and ``fields["sanitized"]`` says what was removed."""
     content_type = fields.pop("content_type")
     name = files.file_name(
         file_number=version.registration_statement.file_number,
@@ -247,6 +380,12 @@ def _store_document(*, version: PackageVersion, position: int, kind: str, title:
         **fields,
     )
     document.file.save(name, ContentFile(data), save=False)
+    filestore.stored(document.file)
+    if original is not None:
+        document.original_sha256 = sha256_hex(original)
+        stem, _, extension = name.rpartition(".")
+        document.original_file.save(f"{stem}-as-uploaded.{extension}", ContentFile(original), save=False)
+        filestore.stored(document.original_file)
     document.full_clean()
     document.save()
     return document

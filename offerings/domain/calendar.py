@@ -15,6 +15,12 @@ from functools import cache
 FIRST_YEAR = 1990
 LAST_YEAR = 2100
 JUNETEENTH_FIRST_YEAR = 2021
+# The dates a check may be run as of: the checks and the calendar look back a year and ahead up to four (the
+# next 10-K/10-Q periods, their due dates moved off closed days and Rule 12b-25 extensions), and every day they
+# reach must lie within FIRST_YEAR to LAST_YEAR. The dashboard, the calendar, its feed and `compliance_check
+# --as-of` all take their range from here.
+AS_OF_FIRST = datetime.date(FIRST_YEAR + 1, 1, 1)
+AS_OF_LAST = datetime.date(LAST_YEAR - 4, 12, 31)
 
 MONDAY, THURSDAY, SATURDAY, SUNDAY = 0, 3, 5, 6
 ONE_DAY = datetime.timedelta(days=1)

@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError, best_match
 
 FORMAT = "offering-dossier/2"
 SCHEMA_PATHS = {
@@ -23,8 +23,17 @@ SCHEMA_PATHS = {
 }
 SCHEMA_PATH = SCHEMA_PATHS[FORMAT]
 MAX_NESTING = 32
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
-_BRACKETS = re.compile(r"[\[\]{}]")
+# Objects and arrays in one dossier (some 40,000 holders' worth): millions of tiny objects would cost json
+# many times the file's size in memory.
+MAX_CONTAINERS = 250_000
+# Values (members of objects and items of arrays) in one dossier: millions of short strings cost json some 60
+# bytes each; half a million is room for 20,000 investors and 40,000 holders.
+MAX_VALUES = 500_000
+# The nesting scan (``nested_deeper_than``) works on UTF-8 bytes, where no byte of a multi-byte character is a
+# quote, a comma or a bracket: brackets are kept as ( and ), commas as commas, every other byte dropped.
+_BRACKET_BYTES = bytes.maketrans(b"[{]}", b"(())")
+_NOT_BRACKET_BYTES = bytes(b for b in range(256) if b not in b"[]{},")
+_SCAN_WINDOW = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,20 @@ def schema(version: str = FORMAT) -> dict[str, Any]:
     return json.loads(SCHEMA_PATHS[version].read_text())
 
 
+def _ascii_pattern(validator, pattern, instance, schema):
+    """``pattern`` as JSON Schema means it (ECMA-262, where ``\\d`` is ``[0-9]``): matched with ``re.ASCII``, so
+    the /1 format's ``\\d`` takes no Arabic-Indic or full-width digit."""
+    if validator.is_type(instance, "string") and not re.search(pattern, instance, re.ASCII):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with ASCII patterns (identifiers, dates and decimals are ASCII digits only).
+_Validator = validators.extend(Draft202012Validator, {"pattern": _ascii_pattern})
+
+
 @cache
 def validator(version: str = FORMAT) -> Draft202012Validator:
-    return Draft202012Validator(schema(version), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return _Validator(schema(version), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -78,21 +98,77 @@ def _depth(value: Any, limit: int) -> int:
     return deepest
 
 
+def _brackets_outside_strings(data: bytes) -> bytearray:
+    """The brackets of ``data`` outside JSON strings, as ``(`` and ``)`` (none after an unterminated string).
+
+    Escaped backslashes, then escaped quotes, are removed first, so every quote left opens or closes a string;
+    the text is then split at its quotes one window at a time (so no list grows with the file) and the pieces
+    outside strings are kept.
+    """
+    data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = bytearray()
+    inside = False
+    for start in range(0, len(data), _SCAN_WINDOW):
+        pieces = data[start : start + _SCAN_WINDOW].split(b'"')
+        kept += b"".join(pieces[1 if inside else 0 :: 2]).translate(_BRACKET_BYTES, _NOT_BRACKET_BYTES)
+        inside ^= (len(pieces) - 1) % 2 == 1
+    return kept
+
+
+def nested_deeper_than(raw: bytes | str, limit: int) -> bool:
+    """Rule: a dossier nests at most ``MAX_NESTING`` levels; checked before ``json`` recurses into the text.
+
+    Linear time and memory a small multiple of the text, whatever it holds (no per-character state, no list as
+    long as the file): each pass over the brackets outside strings deletes the innermost pairs, so the number of
+    passes is the nesting depth; brackets left open count as levels too.
+    """
+    return _deeper_than(_brackets_outside_strings(_utf8(raw)).replace(b",", b""), limit)
+
+
+def _utf8(raw: bytes | str) -> bytes:
+    return raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
+
+
+def _deeper_than(brackets: bytearray, limit: int) -> bool:
+    depth = 0
+    while b"()" in brackets:
+        depth += 1
+        if depth > limit:
+            return True
+        brackets = brackets.replace(b"()", b"")
+    return depth + brackets.count(b"(") > limit
+
+
+def _refuse_too_many(*, containers: int, values: int) -> None:
+    """Rule: at most ``MAX_CONTAINERS`` objects and arrays and about ``MAX_VALUES`` values (commas and
+    containers outside strings count them), refused before json builds any of them."""
+    if containers > MAX_CONTAINERS:
+        raise DossierError(
+            [Problem("$", f"holds {containers:,} objects and arrays; a dossier may hold at most {MAX_CONTAINERS:,}")]
+        )
+    if values > MAX_VALUES:
+        raise DossierError([Problem("$", f"holds about {values:,} values; a dossier may hold at most {MAX_VALUES:,}")])
+
+
 def parse(raw: bytes | str, *, max_bytes: int | None = None) -> dict[str, Any]:
     """Parse dossier JSON. Non-integral numbers stay Decimal, so 3.0 is not mistaken for a count."""
     if max_bytes is not None and len(raw) > max_bytes:
         raise DossierError([Problem("$", f"the file is {len(raw):,} bytes; the limit is {max_bytes:,}")])
+    encoded = raw
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise DossierError([Problem("$", f"not UTF-8 text (byte {exc.start})")]) from None
-    # A document nested deeper than any dossier needs is refused before json recurses into it.
-    depth = 0
-    for bracket in _BRACKETS.findall(_STRINGS.sub("", raw)):
-        depth += 1 if bracket in "[{" else -1
-        if depth > MAX_NESTING:
-            raise DossierError([Problem("$", f"nested more than {MAX_NESTING} levels deep")])
+    # A document nested deeper, or holding more objects and arrays, than any dossier needs is refused before
+    # json recurses into it or builds them.
+    brackets = _brackets_outside_strings(_utf8(encoded))
+    del encoded
+    _refuse_too_many(containers=brackets.count(b"("), values=brackets.count(b",") + brackets.count(b"(") + 1)
+    brackets = brackets.replace(b",", b"")
+    if _deeper_than(brackets, MAX_NESTING):
+        raise DossierError([Problem("$", f"nested more than {MAX_NESTING} levels deep")])
+    del brackets
     try:
         data = json.loads(raw, parse_float=Decimal, object_pairs_hook=_reject_duplicate_keys)
     except json.JSONDecodeError as exc:

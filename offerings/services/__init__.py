@@ -5,4 +5,5 @@
 - ``reports``: recording periodic reports and drafting the supplements that must incorporate them;
 - ``investors``: adding a registration's investors from a CSV file;
 - ``corrections``: the audited correction of a fact a filed supplement states.
+- ``staff``: creating a staff user (passwords the validators accept) and enrolling a second factor.
 """

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp import constants as _csp_constants
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -15,12 +16,18 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the staff sign-in rules (portal/admin_site.py): second factor when PORTAL_REQUIRE_MFA.
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "auditlog",
@@ -32,14 +39,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses a request body over PORTAL_REQUEST_MAX_BYTES (413) before anything reads it.
+    "portal.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "audit.middleware.AuditlogMiddleware",
+    "portal.sessions.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "portal.sessions.SecondFactorSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in that axes refused into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -66,9 +82,15 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Staff authentication (issue 12): the shortest password the validators accept, on every path that sets one
+# (ensure_admin, the admin's user-add and password-change forms, changepassword).
+PORTAL_PASSWORD_MIN_LENGTH = env.int("PORTAL_PASSWORD_MIN_LENGTH", default=12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PORTAL_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -91,10 +113,31 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Size limits and bounded work (issue 12): every limit is checked before the bytes are read (portal/limits.py,
+# the upload forms, the commands); heavy conversions run in a child process with a time and a memory limit.
+# The whole body of one request; larger ones get 413 before anything reads them (a body sent without
+# Content-Length is counted as it is read and refused at the same size). Room for a prospectus and reports.
+PORTAL_REQUEST_MAX_BYTES = env.int("PORTAL_REQUEST_MAX_BYTES", default=50 * 1024 * 1024)
+# One uploaded document: a prospectus or a report copy (the publish page, a filed record's correction).
+PORTAL_UPLOAD_MAX_BYTES = env.int("PORTAL_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # Largest dossier file accepted by import_dossier and the admin upload page.
 DOSSIER_MAX_BYTES = env.int("PORTAL_DOSSIER_MAX_BYTES", default=20 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = DOSSIER_MAX_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# An investor CSV (the admin upload and import_investors): its size, and its rows after the header. An audited
+# import takes about 0.5 ms a row (benchmarks/investor_import.py): 20,000 rows stay well inside a 30 s worker
+# timeout, a file over the limit is refused in under a second.
+PORTAL_INVESTOR_CSV_MAX_BYTES = env.int("PORTAL_INVESTOR_CSV_MAX_BYTES", default=5 * 1024 * 1024)
+PORTAL_INVESTOR_CSV_MAX_ROWS = env.int("PORTAL_INVESTOR_CSV_MAX_ROWS", default=20_000)
+# Form fields other than files, in memory (Django refuses more with 400); files above the next size spill to a
+# temporary file instead of memory; fields and files per request.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("PORTAL_DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("PORTAL_FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("PORTAL_DATA_UPLOAD_MAX_NUMBER_FIELDS", default=1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("PORTAL_DATA_UPLOAD_MAX_NUMBER_FILES", default=50)
+# One conversion of a package document to PDF, or the combining of a package, in its child process (and a
+# large supplement's PDF in documents.pdf's child): stopped after this many seconds, or at this much memory.
+PORTAL_CONVERT_TIMEOUT_SECONDS = env.int("PORTAL_CONVERT_TIMEOUT_SECONDS", default=120)
+# 2 GB: the 10,000-holder supplement of docs/rendering.md peaks at about 1 GB.
+PORTAL_CONVERT_MEMORY_MB = env.int("PORTAL_CONVERT_MEMORY_MB", default=2048)
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -113,6 +156,24 @@ DELIVERY_SEND_BATCH_SIZE = env.int("PORTAL_DELIVERY_SEND_BATCH_SIZE", default=10
 DELIVERY_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
 DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT = env.bool("PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT", default=True)
 
+# Public endpoints and query parameters (issue 12): the rate limit of the investors' links (delivery/throttle.py),
+# the acknowledgement's limits (delivery/views.py), the admin's search limits (audit/admin_limits.py).
+# Requests one client address may make to the personal pages, their downloads and acknowledgements and the public
+# offering pages and downloads, together, as django-ratelimit's "count/period" (period s, m, h or d: "60/m" is 60
+# a minute); more get 429 with Retry-After. Empty switches the limit off.
+PORTAL_LINK_RATE_LIMIT = env("PORTAL_LINK_RATE_LIMIT", default="60/m")
+# The cache the rate limit counts in. Here this process's memory (development, tests); production needs a cache
+# every worker shares, so production.py defaults to the database cache (CACHE_URL=dbcache://...; its table is
+# made by delivery's migration 0004, or `manage.py createcachetable`) or Redis (CACHE_URL=redis://host:6379/1,
+# with the `redis` package installed).
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+RATELIMIT_USE_CACHE = "default"
+# The largest acknowledgement POST body, in bytes: a larger one gets 413 before it is read.
+PORTAL_ACKNOWLEDGE_MAX_BYTES = env.int("PORTAL_ACKNOWLEDGE_MAX_BYTES", default=1024)
+# An admin search (?q=) longer than this many characters, or of more terms than this, gets 400 with a message.
+PORTAL_ADMIN_SEARCH_MAX_CHARS = env.int("PORTAL_ADMIN_SEARCH_MAX_CHARS", default=200)
+PORTAL_ADMIN_SEARCH_MAX_TERMS = env.int("PORTAL_ADMIN_SEARCH_MAX_TERMS", default=10)
+
 # Audit trail (audit/ reads these): django-auditlog with the portal's own hash-chained entry model.
 AUDITLOG_LOGENTRY_MODEL = "audit.LogEntry"
 # auditlog's migrations create the table of its default entry model, unused once swapped; skip them.
@@ -121,12 +182,49 @@ AUDITLOG_STORE_JSON_CHANGES = True  # old and new values as JSON (null, numbers)
 # Every model of these apps is logged, less the untracked models; delivery evidence is its own append-only log.
 AUDIT_TRACKED_APPS = ["offerings", "documents", "compliance", "delivery"]
 AUDIT_UNTRACKED_MODELS = ["delivery.DeliveryEvent"]
-# Left out of every entry: a timestamp every save changes, and the hash that opens an investor's personal link.
-AUDIT_UNTRACKED_FIELDS = ["updated_at", "delivery.Delivery.token_hash"]
+# Left out of every entry: a timestamp every save changes, and the hash that opens an investor's personal link;
+# a publish job's progress line (size limits, issue 12: its status changes are logged, not every step).
+AUDIT_UNTRACKED_FIELDS = ["updated_at", "delivery.Delivery.token_hash", "delivery.PublishJob.progress"]
 # The record an audit report is for, and the field that names it: `audit_report 333-105026`.
 AUDIT_REPORT_SUBJECT = "offerings.RegistrationStatement.file_number"
 # The client address on audit entries comes from X-Forwarded-For only behind a proxy that overwrites it.
 AUDIT_TRUST_X_FORWARDED_FOR = DELIVERY_TRUST_X_FORWARDED_FOR
+
+# Staff authentication (issue 12): lockout (django-axes), second factor (django-otp), session timeouts.
+# Sign-in failures lock out one username from one client address (the combination), after this many failures,
+# for this many minutes after the last; portal/auth.py hands the two numbers to axes when it asks.
+PORTAL_LOGIN_FAILURE_LIMIT = env.int("PORTAL_LOGIN_FAILURE_LIMIT", default=5)
+PORTAL_LOGIN_COOLOFF_MINUTES = env.int("PORTAL_LOGIN_COOLOFF_MINUTES", default=30)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before any password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # attempts and lockouts in the database, in the admin
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = "portal.auth.failure_limit"
+AXES_COOLOFF_TIME = "portal.auth.cool_off"
+AXES_USERNAME_CALLABLE = "portal.auth.axes_username"  # the username tried, cut to 150 characters
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that username's and address's failures
+# Attempts refused during a lockout do not extend it (nor grow its database row without bound).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "portal.auth.lockout_response"  # templates/security/locked_out.html, status 429
+# The client address, by django-ipware: X-Forwarded-For (its left-most address) only behind a proxy that
+# overwrites it (PORTAL_TRUST_X_FORWARDED_FOR), else REMOTE_ADDR, as the audit trail and the evidence take it.
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if DELIVERY_TRUST_X_FORWARDED_FOR else ("REMOTE_ADDR",)
+)
+# Second factor: when on, the admin asks every staff user for a TOTP code (or a recovery code) and refuses staff
+# without a confirmed device; `manage.py enrol_totp USERNAME` enrols one. On by default in production only.
+PORTAL_REQUIRE_MFA = env.bool("PORTAL_REQUIRE_MFA", default=False)
+OTP_TOTP_ISSUER = env("PORTAL_OTP_ISSUER", default="Prospectus Portal")  # names the portal in the staff's app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
+# Sessions end after this many idle minutes and, however active, this many hours after sign-in
+# (portal/sessions.py), and when the browser closes.
+PORTAL_SESSION_IDLE_MINUTES = env.int("PORTAL_SESSION_IDLE_MINUTES", default=30)
+PORTAL_SESSION_ABSOLUTE_HOURS = env.int("PORTAL_SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = PORTAL_SESSION_IDLE_MINUTES * 60  # the stored session expires too once idle that long
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Maker-checker: may the user who last changed a draft approve it? Only for a one-person firm; the approval then
 # records that it was self-approved.
@@ -144,11 +242,49 @@ PORTAL_PDF_ISOLATE_ROWS = env.int("PORTAL_PDF_ISOLATE_ROWS", default=2000)
 # What precedes each page number of a supplement's PDF: "S-" numbers the pages S-1, S-2, ...
 PORTAL_SUPPLEMENT_PAGE_PREFIX = env("PORTAL_SUPPLEMENT_PAGE_PREFIX", default="S-")
 
+# Security headers (issue 12): Content-Security-Policy (django-csp), Permissions-Policy, COOP, Referrer-Policy.
+# The strict policy of every page: the portal's own scripts, styles, images and fonts only, no inline script or
+# style (a template that cannot avoid one marks it with nonce="{{ request.csp_nonce }}"), no framing, no plugins.
+# Fixed here, not read from the environment: tests/security/test_headers.py pins it. Responses that set their own
+# Content-Security-Policy keep it (downloads: `sandbox`; supplement previews: documents.views.DOCUMENT_CSP).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "script-src": ["'self'", _csp_constants.NONCE],
+        "style-src": ["'self'", _csp_constants.NONCE],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    },
+}
+# Browser features no page of the portal uses, denied on every response (portal/headers.py sends it).
+PORTAL_PERMISSIONS_POLICY = env(
+    "PORTAL_PERMISSIONS_POLICY",
+    default=(
+        "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), encrypted-media=(), "
+        "gamepad=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), local-fonts=(), magnetometer=(), "
+        "microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+        "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+    ),
+)
+# Django's SecurityMiddleware sends these; a view's own value wins (the personal pages send no-referrer).
+SECURE_REFERRER_POLICY = env("DJANGO_SECURE_REFERRER_POLICY", default="same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = env("DJANGO_SECURE_CROSS_ORIGIN_OPENER_POLICY", default="same-origin")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every page and font at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint logs every page and font at INFO; axes every successful sign-in and clean-up (the audit trail
+    # records sign-ins; its failures and lockouts are WARNING).
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -102,10 +102,20 @@ def test_bad_as_of_date_is_refused(bestnet):
         call_command("compliance_check", "--as-of", "2003-13-01", stdout=io.StringIO())
 
 
-def test_as_of_outside_the_business_day_calendar_is_refused(bestnet):
-    with pytest.raises(CommandError, match="outside 1990 to 2099") as excinfo:
-        call_command("compliance_check", "--as-of", "1985-01-02", stdout=io.StringIO())
+@pytest.mark.parametrize("as_of", ["1985-01-02", "1990-06-01", "2097-01-01", "2099-12-31"])
+def test_as_of_outside_the_range_the_dashboard_takes_is_refused(bestnet, as_of):
+    with pytest.raises(CommandError, match="outside 1991-01-01 to 2096-12-31") as excinfo:
+        call_command("compliance_check", "--as-of", as_of, stdout=io.StringIO())
     assert excinfo.value.returncode == 2
+
+
+@pytest.mark.parametrize("as_of", ["1991-01-01", "2096-12-31"])
+def test_as_of_at_either_end_of_the_range_runs(bestnet, as_of):
+    """Exit status 0 or 1 (findings), never a refusal or a crash, at the first and the last day taken."""
+    try:
+        call_command("compliance_check", "--as-of", as_of, stdout=io.StringIO())
+    except SystemExit as exit_:
+        assert exit_.code == 1
 
 
 def test_as_of_defaults_to_today_on_edgar_s_eastern_clock(bestnet, monkeypatch):

@@ -30,8 +30,10 @@ def test_staff_publish_a_package_in_the_admin_uploading_the_prospectus(
             {"prospectus_file": SimpleUploadedFile("p.pdf", pdf_bytes(pages=2)), "send": "on"},
         )
     version = PackageVersion.objects.get(registration_statement=registration)
-    assert response.status_code == 302
-    assert response["Location"].endswith(f"/admin/delivery/packageversion/{version.pk}/change/")
+    assert response.status_code == 302  # to the publish job's page; the ImmediateBackend ran the job inline
+    job_page = admin_client.get(response["Location"]).content.decode()
+    assert 'data-status="done"' in job_page
+    assert f"/admin/delivery/packageversion/{version.pk}/change/" in job_page
     assert Delivery.objects.filter(package_version=version, status=DeliveryStatus.SENT).count() == 2
     assert len(mailoutbox) == 2
 

@@ -1,4 +1,5 @@
-"""End to end in Debian's Chromium: staff publish in the admin, an investor downloads, staff see the evidence."""
+"""End to end in Debian's Chromium: staff publish in the admin, an investor downloads, staff see the evidence;
+no page breaks the Content-Security-Policy (every violation fails the test)."""
 
 import hashlib
 import os
@@ -7,9 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connections
 
 from delivery.models import Delivery, DeliveryEvent, DocumentKind, EventKind, PackageDocument
+from delivery.services.links import create_deliveries
+from delivery.services.packages import publish_package
+from tests import factories
+from tests.actors import TEST_ACTOR
 
 from .conftest import make_registration, pdf_bytes
 
@@ -33,6 +39,40 @@ pytestmark = [
 ]
 
 
+# Reports each CSP violation to the console, where the test's listener collects it with Chromium's own messages.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.documentURI}`);
+});
+"""
+CSP_WORDS = ("CSP violation", "Content Security Policy", "Content-Security-Policy")
+
+
+class Tabs:
+    """Opens pages that record every CSP violation, from the DOM event and from Chromium's console."""
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.violations: list[str] = []
+
+    def new_page(self, **options):
+        page = self.browser.new_page(**options)
+        page.add_init_script(REPORT_VIOLATIONS)
+        page.on("console", self._console)
+        return page
+
+    def _console(self, message) -> None:
+        if any(word in message.text for word in CSP_WORDS):
+            self.violations.append(message.text)
+
+
+@pytest.fixture
+def tabs(browser):
+    tabs = Tabs(browser)
+    yield tabs
+    assert tabs.violations == []
+
+
 @pytest.fixture
 def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
@@ -49,7 +89,7 @@ def browser(monkeypatch):
 
 
 def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
-    browser, live_server, settings, mailoutbox, django_user_model, tmp_path
+    tabs, live_server, settings, mailoutbox, django_user_model, tmp_path
 ):
     settings.DELIVERY_BASE_URL = live_server.url
     django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
@@ -60,11 +100,8 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     prospectus_file = tmp_path / "prospectus.pdf"
     prospectus_file.write_bytes(pdf_bytes(pages=2))
 
-    staff = browser.new_page()
-    staff.goto(f"{live_server.url}/admin/login/")
-    staff.fill("#id_username", "staff")
-    staff.fill("#id_password", "a-long-test-password")
-    staff.click("input[type=submit]")
+    staff = tabs.new_page()
+    sign_in(staff, live_server.url)
     staff.goto(f"{live_server.url}/admin/delivery/packageversion/")
     staff.click("text=Publish a package")
     staff.select_option("#id_registration", str(registration.pk))
@@ -74,17 +111,18 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     if SCREENSHOTS:
         staff.set_viewport_size({"width": 1100, "height": 900})
         staff.screenshot(path=f"{SCREENSHOTS}/delivery-admin-publish.png", full_page=True)
-    staff.click("input[name=publish]")
-    assert "Published package v1" in staff.inner_text(".messagelist")
+    staff.click("input[name=publish]")  # queues a publish job; the job's page follows it (here it ran inline)
+    assert "Published package v1" in staff.inner_text("#job-progress")
 
     assert len(mailoutbox) == 2
     investor_mail = mailoutbox[0]
     url = re.search(r"(http://\S+/d/[A-Za-z0-9_-]{43}/)", investor_mail.body).group(1)
     delivery = Delivery.objects.get(recipient_email=investor_mail.to[0])
 
-    investor = browser.new_page(viewport={"width": 390, "height": 844})
+    investor = tabs.new_page(viewport={"width": 390, "height": 844})
     investor.goto(url)
     assert delivery.recipient_name in investor.inner_text("h1")
+    assert styled(investor), "the investor's page lost its stylesheet"
     if SCREENSHOTS:
         Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
         investor.screenshot(path=f"{SCREENSHOTS}/delivery-personal-page-phone.png", full_page=True)
@@ -99,7 +137,7 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     investor.click("text=I have received these documents")
     assert "You confirmed on" in investor.inner_text("#receipt + .box")
     if SCREENSHOTS:
-        desktop = browser.new_page(viewport={"width": 1100, "height": 900})
+        desktop = tabs.new_page(viewport={"width": 1100, "height": 900})
         desktop.goto(url)
         desktop.screenshot(path=f"{SCREENSHOTS}/delivery-personal-page-desktop.png", full_page=True)
 
@@ -112,6 +150,83 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     assert "Acknowledged receipt" in evidence
     if SCREENSHOTS:
         staff.screenshot(path=f"{SCREENSHOTS}/delivery-admin-evidence.png", full_page=True)
-        public = browser.new_page(viewport={"width": 1100, "height": 900})
+        public = tabs.new_page(viewport={"width": 1100, "height": 900})
         public.goto(f"{live_server.url}/offerings/{registration.file_number}/")
         public.screenshot(path=f"{SCREENSHOTS}/delivery-offering-page.png", full_page=True)
+
+
+def sign_in(page, base_url: str) -> None:
+    page.goto(f"{base_url}/admin/login/")
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+
+
+def styled(page) -> bool:
+    """The investor pages' stylesheet applies: main is centred at 46rem."""
+    return page.eval_on_selector("main", "e => getComputedStyle(e).maxWidth") == "736px"
+
+
+def test_the_admin_and_the_investor_pages_run_under_the_strict_policy_without_a_violation(
+    tabs, live_server, settings, django_user_model
+):
+    """Sign-in, a changelist with filters and actions, change forms with inlines, date widgets, autocomplete and
+    filter_horizontal, the approve page, the compliance pages; the investors' pages and the not-found page."""
+    settings.DELIVERY_BASE_URL = live_server.url
+    user = django_user_model.objects.create_superuser("staff", "staff@example.com", "a-long-test-password")
+    Group.objects.create(name="Counsel")
+    registration = make_registration(investors=1)
+    version = publish_package(actor=TEST_ACTOR, registration=registration)
+    token = create_deliveries(actor=TEST_ACTOR, package_version=version)[0].token
+    draft = factories.SupplementFactory(prospectus=registration.prospectuses.get(), number=9)
+    base = live_server.url
+    staff = tabs.new_page(viewport={"width": 1200, "height": 900})
+    sign_in(staff, base)
+    staff.goto(f"{base}/admin/offerings/registrationstatement/")
+    staff.click("#changelist-filter summary >> nth=0")
+    staff.select_option("select[name=action]", index=1)
+    staff.goto(f"{base}/admin/offerings/registrationstatement/{registration.pk}/change/")
+    staff.click("#amendments-group .add-row a")
+    staff.click("a[id^=calendarlink] >> visible=true >> nth=0")  # DateTimeShortcuts' calendar
+    staff.wait_for_selector(".calendarbox >> visible=true")
+    staff.click(".calendarbox .calendar-cancel a >> visible=true")
+    staff.click("#id_issuer + .select2 .select2-selection")
+    staff.wait_for_selector(".select2-results__option")
+    staff.keyboard.press("Escape")
+    staff.goto(f"{base}/admin/offerings/supplement/{draft.pk}/change/")
+    staff.wait_for_selector("#supplement_form")
+    staff.goto(f"{base}/admin/auth/user/{user.pk}/change/")
+    staff.fill("#id_groups_input", "Couns")  # filter_horizontal's filter box and two lists (SelectFilter2.js)
+    staff.select_option("#id_groups_from", label="Counsel")
+    staff.click("#id_groups_add")
+    assert staff.eval_on_selector("#id_groups_to", "e => e.options.length") == 1
+    staff.goto(f"{base}/admin/offerings/supplement/{draft.pk}/approve/")
+    assert "Approve" in staff.inner_text("h1")
+    for path in ("/compliance/", "/compliance/calendar/", "/admin/delivery/delivery/"):
+        staff.goto(f"{base}{path}")
+        assert (
+            staff.eval_on_selector("form.portal-toolbar, form.portal-filter", "e => getComputedStyle(e).marginBottom")
+            != "0px"
+        ), path  # static/portal/admin.css
+    staff.goto(f"{base}/admin/")
+    assert staff.eval_on_selector("#content", "e => getComputedStyle(e).paddingTop") != "0px"  # admin CSS applies
+
+    investor = tabs.new_page(viewport={"width": 390, "height": 844})
+    for path in (f"/d/{token}/", f"/offerings/{registration.file_number}/", "/d/not-a-token/"):
+        investor.goto(f"{base}{path}")
+        assert styled(investor), path
+    investor.goto(f"{base}/d/{token}/")
+    investor.click("text=I have received these documents")
+    assert "You confirmed on" in investor.inner_text("#receipt + .box")
+
+
+def test_the_listener_reports_what_the_policy_blocks(browser, live_server):
+    """The CSP watch itself: an inline style and an inline script added to a page are both reported."""
+    tabs = Tabs(browser)
+    page = tabs.new_page()
+    page.goto(f"{live_server.url}/d/not-a-token/")
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<p style=\"color:red\">x</p>')")
+    page.evaluate("const s = document.createElement('script'); s.textContent = '1'; document.body.append(s)")
+    page.wait_for_timeout(200)
+    assert any("style-src" in v for v in tabs.violations) and any("script-src" in v for v in tabs.violations)

@@ -44,6 +44,7 @@ def test_a_csv_with_any_bad_row_is_rejected_whole_with_line_numbers(registration
         "line 5: email fine@example.com repeats line 2.",
         f"line 6: email {existing.email.upper()} already belongs to an investor of {registration.file_number}.",
         "line 7: give an email or a postal address.",
+        "line 8: name: Remove the control character U+000A (line feed) at character 6: this field is one line of text.",
         "line 10: expected 3 columns, found 1.",
     ]
     assert Investor.objects.count() == before

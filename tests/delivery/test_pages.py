@@ -236,7 +236,7 @@ def test_acknowledgement_is_recorded_once_and_shown_on_the_page(client, package)
     delivery = Delivery.objects.get(pk=link.delivery.pk)
     assert delivery.acknowledged_at == first
     assert delivery.status == DeliveryStatus.ACKNOWLEDGED
-    assert DeliveryEvent.objects.filter(delivery=delivery, kind=EventKind.ACKNOWLEDGED).count() == 2
+    assert DeliveryEvent.objects.filter(delivery=delivery, kind=EventKind.ACKNOWLEDGED).count() == 1
     page = client.get(f"/d/{link.token}/").content.decode()
     assert "You confirmed on" in page and "I have received these documents" not in page
     assert Delivery.objects.get(pk=link.delivery.pk).status == DeliveryStatus.ACKNOWLEDGED

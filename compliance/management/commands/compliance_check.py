@@ -6,7 +6,7 @@ from django.template.defaultfilters import pluralize
 
 from compliance import selectors
 from compliance.report import check_report
-from offerings.domain.calendar import FIRST_YEAR, LAST_YEAR
+from offerings.domain.calendar import AS_OF_FIRST, AS_OF_LAST, OutOfRangeError
 from offerings.domain.findings import Severity
 from offerings.selectors.records import edgar_today, registrations_by_file_number
 
@@ -17,8 +17,8 @@ def _date(value: str) -> datetime.date:
     except ValueError:
         message = f"--as-of: {value!r} is not a date; use YYYY-MM-DD, e.g. 2003-07-16."
         raise CommandError(message, returncode=2) from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR - 1:
-        raise CommandError(f"--as-of: {value} is outside {FIRST_YEAR} to {LAST_YEAR - 1}.", returncode=2)
+    if not AS_OF_FIRST <= day <= AS_OF_LAST:
+        raise CommandError(f"--as-of: {value} is outside {AS_OF_FIRST} to {AS_OF_LAST}.", returncode=2)
     return day
 
 
@@ -45,7 +45,11 @@ class Command(BaseCommand):
             registrations, missing = registrations_by_file_number(file_numbers=file_numbers)
             if missing:
                 raise CommandError(f"No registration statement with file number {', '.join(missing)}.", returncode=2)
-        results = selectors.all_findings(as_of=day, registrations=registrations)
+        try:
+            results = selectors.all_findings(as_of=day, registrations=registrations)
+        except OutOfRangeError as error:
+            message = f"--as-of: from {day} the deadlines reach a day outside the business-day calendar ({error})"
+            raise CommandError(message, returncode=2) from None
         if format == "json":
             self.stdout.write(json.dumps(check_report(as_of=day, results=results), indent=2))
         else:

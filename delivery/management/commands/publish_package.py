@@ -1,11 +1,11 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from delivery import selectors
-from delivery.services import packages
+from delivery.services import filestore, packages
 from offerings.actors import SystemActor
 from offerings.selectors.records import current_prospectus
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"--report {key}: no periodic report with that key (known keys: {keys}).")
             reports[key] = (found, Path(path))
         try:
-            with transaction.atomic():
+            with filestore.atomic():  # one transaction; a refusal leaves no stored file behind
                 if prospectus is not None:
                     current = current_prospectus(registration=registration)
                     if current is None:
@@ -68,7 +68,18 @@ class Command(BaseCommand):
 
 
 def _read(path: Path, option: str) -> bytes:
+    """The file's bytes; refused before reading when it is larger than ``PORTAL_UPLOAD_MAX_BYTES``."""
+    limit = int(settings.PORTAL_UPLOAD_MAX_BYTES)
     try:
-        return path.read_bytes()
+        size = path.stat().st_size
+        if size > limit:
+            raise CommandError(
+                f"{option}: {path} is {size:,} bytes; the limit is {limit:,} bytes (PORTAL_UPLOAD_MAX_BYTES)."
+            )
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as error:
         raise CommandError(f"{option}: cannot read {path}: {error.strerror}.") from None
+    if len(data) > limit:
+        raise CommandError(f"{option}: {path} is larger than the limit of {limit:,} bytes (PORTAL_UPLOAD_MAX_BYTES).")
+    return data

@@ -1,10 +1,13 @@
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from environ import Env
+
+from offerings.actors import SystemActor
+from offerings.services.staff import create_staff_user
 
 ENV_VARIABLE = "PORTAL_ADMIN_PASSWORD"
 
@@ -28,16 +31,25 @@ class Command(BaseCommand):
                 f"To set a new password: manage.py changepassword {username}"
             )
             return
-        user = User(**{User.USERNAME_FIELD: username}, is_staff=True, is_superuser=True)
         password = chosen or secrets.token_urlsafe(12)
         try:
-            validate_password(password, user=user)
+            create_staff_user(actor=SystemActor("ensure_admin"), username=username, password=password, superuser=True)
         except ValidationError as error:
-            raise CommandError(
-                f"{ENV_VARIABLE} is too weak for the staff user {username!r}: {' '.join(error.messages)} "
-                "Choose another (or leave it unset for a random one); no user was created."
-            ) from None
-        user.set_password(password)
-        user.save()
+            raise CommandError(self._refusal(error, username)) from None
         shown = "the password from " + ENV_VARIABLE if chosen else f"password {password}"
         self.stdout.write(f"Created staff user {username!r} with {shown}\nSign in at http://127.0.0.1:8000/admin/")
+        if settings.PORTAL_REQUIRE_MFA:
+            self.stdout.write(
+                f"The admin asks for a second factor (PORTAL_REQUIRE_MFA): run manage.py enrol_totp {username}"
+            )
+
+    @staticmethod
+    def _refusal(error: ValidationError, username: str) -> str:
+        problems = error.message_dict
+        if "password" in problems:
+            return (
+                f"{ENV_VARIABLE} is too weak for the staff user {username!r}: {' '.join(problems['password'])} "
+                "Choose another (or leave it unset for a random one); no user was created."
+            )
+        details = " ".join(f"{field}: {' '.join(messages)}" for field, messages in problems.items())
+        return f"The staff user {username!r} cannot be created: {details} No user was created."
