@@ -31,6 +31,14 @@ $(STAMP): requirements.txt
 	$(PIP) install -q --disable-pip-version-check -r requirements.txt
 	@touch $@
 
+# PORT=host:port (or a bare port) serves `make run` elsewhere; links and the sign-in hint then start with
+# http://host:port (0.0.0.0 reads as 127.0.0.1) unless PORTAL_BASE_URL is set.
+RUN_PARTS := $(subst :, ,$(PORT))
+RUN_HOST := $(if $(word 2,$(RUN_PARTS)),$(patsubst 0.0.0.0,127.0.0.1,$(firstword $(RUN_PARTS))),127.0.0.1)
+ifdef PORT
+run demo: export PORTAL_BASE_URL ?= http://$(RUN_HOST):$(lastword $(RUN_PARTS))
+endif
+
 # Safe to repeat: the demo dossier goes only into an empty database, and an existing admin user is left alone.
 demo: setup
 	$(PY) manage.py migrate --noinput
@@ -51,7 +59,7 @@ check-migrations: setup
 # Django's deployment checks with the production settings and their defaults: no warning may stand.
 check-deploy: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.production DJANGO_ALLOWED_HOSTS=portal.example.com \
-	  DATABASE_URL=sqlite:////tmp/x.sqlite3 \
+	  DATABASE_URL=sqlite:////tmp/x.sqlite3 PORTAL_BASE_URL=https://portal.example.com \
 	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	  $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -9,6 +9,8 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
+
 from offerings.domain import (
     chain,
     holders,
@@ -185,3 +187,53 @@ def dashboard_rows(*, as_of: datetime.date) -> list[DashboardRow]:
             rows.setdefault(key, [finding, []])[1].append(registration)
     ordered = sorted(rows.values(), key=lambda row: (row[0].sort_key(), row[1][0].file_number))
     return [DashboardRow(finding=f, registrations=tuple(regs)) for f, regs in ordered]
+
+
+# Finding subject -> (app label, model name) of its record; other subjects are offerings models of that name.
+SUBJECT_MODELS = {
+    "registration": ("offerings", "registrationstatement"),
+    "registered_amount": ("offerings", "registeredamount"),
+    "periodic_report": ("offerings", "periodicreport"),
+    "selling_stockholder": ("offerings", "sellingstockholder"),
+    "late_filing_notice": ("compliance", "latefilingnotice"),
+    "closure_day": ("compliance", "closureday"),
+}
+# What a record's name reads through, loaded with it.
+_LABEL_RELATED = {
+    "prospectus": ["registration_statement"],
+    "supplement": ["prospectus__registration_statement"],
+    "security": ["issuer"],
+    "registered_amount": ["security"],
+}
+
+
+def subject_model(subject: str) -> tuple[str, str]:
+    """The (app label, model name) of a finding's subject."""
+    return SUBJECT_MODELS.get(subject, ("offerings", subject.replace("_", "")))
+
+
+def subject_labels(findings: Iterable[Finding]) -> dict[tuple[str, int], str]:
+    """The name of each finding's record as staff know it ("Prospectus dated July 16, 2003", the issuer's name,
+    "Quarterly Report on Form 10-Q for the quarterly period ended ..."): the record's own name, never "#1".
+    One query per kind of record; a record no longer on file is left out (see ``subject_label``)."""
+    wanted: dict[str, set[int]] = {}
+    for finding in findings:
+        if finding.subject_id is not None:
+            wanted.setdefault(finding.subject, set()).add(finding.subject_id)
+    labels: dict[tuple[str, int], str] = {}
+    for subject, ids in wanted.items():
+        try:
+            model = apps.get_model(*subject_model(subject))
+        except LookupError:
+            continue
+        records = model._default_manager.select_related(*_LABEL_RELATED.get(subject, [])).in_bulk(ids)
+        labels.update({(subject, pk): str(record) for pk, record in records.items()})
+    return labels
+
+
+def subject_label(finding: Finding, labels: dict[tuple[str, int], str]) -> str:
+    """A finding's record by name, or its kind ("Periodic report") when the record cannot be found."""
+    kind = finding.subject.replace("_", " ").capitalize()
+    if finding.subject_id is None:
+        return kind
+    return labels.get((finding.subject, finding.subject_id), f"{kind} (no longer on file)")

@@ -3,5 +3,6 @@
 from django.dispatch import Signal
 
 # Sent once per registration checked, with ``registration`` and ``as_of``; each receiver returns a list of
-# ``offerings.domain.findings.Finding`` (delivery: DELIVERY_INCOMPLETE). The check reports them with its own.
+# ``offerings.domain.findings.Finding`` (delivery: DELIVERY_INCOMPLETE, PACKAGE_OUT_OF_DATE). The check reports
+# them with its own.
 registration_checked = Signal()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from offerings.domain.calendar import AS_OF_FIRST, AS_OF_LAST, OutOfRangeError
 from offerings.domain.findings import Severity
 from offerings.selectors.records import edgar_today
+from offerings.site import base_url
 from safety import params
 
 from . import selectors
@@ -26,22 +27,12 @@ CALENDAR_DAYS = 90
 FEED_USER_MAX = 2**63 - 1
 FEED_TOKEN_MAX_CHARS = 64
 
-# Finding subject -> (app label, model name) of its admin change page.
-SUBJECT_MODELS = {
-    "registration": ("offerings", "registrationstatement"),
-    "registered_amount": ("offerings", "registeredamount"),
-    "periodic_report": ("offerings", "periodicreport"),
-    "selling_stockholder": ("offerings", "sellingstockholder"),
-    "late_filing_notice": ("compliance", "latefilingnotice"),
-    "closure_day": ("compliance", "closureday"),
-}
-
 
 def admin_url(subject: str, subject_id: int | None) -> str | None:
     """The admin change page of a finding's record, or None when that record has no admin page."""
     if subject_id is None:
         return None
-    app_label, model = SUBJECT_MODELS.get(subject, ("offerings", subject.replace("_", "")))
+    app_label, model = selectors.subject_model(subject)
     try:
         return reverse(f"admin:{app_label}_{model}_change", args=[subject_id])
     except NoReverseMatch:
@@ -79,7 +70,8 @@ def feed_token(user) -> str:
 
 
 def feed_url(request: HttpRequest, user) -> str:
-    return request.build_absolute_uri(reverse("compliance:calendar_ics") + f"?user={user.pk}&token={feed_token(user)}")
+    """The user's calendar feed address, on the portal's one base URL (``offerings.site.base_url``)."""
+    return base_url() + reverse("compliance:calendar_ics") + f"?user={user.pk}&token={feed_token(user)}"
 
 
 FINDINGS_PERMISSION = "compliance.view_findings"
@@ -97,11 +89,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     except OutOfRangeError as error:
         return _beyond_calendar(as_of, error)
     rows = []
+    labels = selectors.subject_labels(row.finding for row in found)
     for row in found:
         finding = row.finding
         url = admin_url(finding.subject, finding.subject_id) or admin_url("registration", row.registrations[0].pk)
         registrations = [(r, admin_url("registration", r.pk)) for r in row.registrations]
-        label = f"{finding.subject.replace('_', ' ').capitalize()} #{finding.subject_id}"
+        label = selectors.subject_label(finding, labels)
         rows.append({"finding": finding, "url": url, "label": label, "registrations": registrations})
     counts = {str(s): sum(r["finding"].severity == s for r in rows) for s in Severity}
     return render(

@@ -24,6 +24,7 @@ from offerings.validators import MaxUploadSize
 from safety import params
 
 from . import reports, selectors
+from .admin_package import PackageVersionPagesMixin, latest_numbers
 from .models import (
     Delivery,
     DeliveryEvent,
@@ -95,7 +96,7 @@ def publish_form_class(plan: selectors.PackagePlan) -> type[forms.Form]:
             )
     fields["send"] = forms.BooleanField(
         required=False,
-        initial=True,
+        initial=False,  # a safe default: staff tick it once the package is checked
         label="Create deliveries and email every investor now",
         help_text="Emails go out in the background; investors without email get a postal delivery whose link "
         "the job's page shows once.",
@@ -116,17 +117,25 @@ class PackageDocumentInline(admin.TabularInline):
 
 
 @admin.register(PackageVersion)
-class PackageVersionAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
-    list_display = ["__str__", "registration_statement", "number", "published_at", "published_by", "deliveries_sent"]
+class PackageVersionAdmin(PackageVersionPagesMixin, QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
+    list_display = ["__str__", "registration_statement", "published_at", "deliveries_sent", "state"]
     list_filter = ["registration_statement"]
     list_select_related = ["registration_statement", "published_by"]
-    readonly_fields = ["registration_statement", "number", "prospectus", "published_at", "published_by", "links"]
+    readonly_fields = [
+        "registration_statement",
+        "number",
+        "prospectus",
+        "published_at",
+        "published_by",
+        "state",
+        "links",
+    ]
     fields = readonly_fields
     inlines = [PackageDocumentInline]
     change_list_template = "delivery/admin/packageversion_change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(delivery_count=Count("deliveries"))
+        return super().get_queryset(request).annotate(delivery_count=Count("deliveries"), **latest_numbers())
 
     @admin.display(description="Deliveries", ordering="delivery_count")
     def deliveries_sent(self, obj):
@@ -154,6 +163,7 @@ class PackageVersionAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin)
         return [
             path("publish/", view(self.publish_view), name="delivery_packageversion_publish"),
             path("publish/jobs/<int:pk>/", view(self.publish_job_view), name="delivery_packageversion_publish_job"),
+            *self.package_urls(),
             *super().get_urls(),
         ]
 
@@ -320,6 +330,7 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
         "acknowledged_at",
         "last_error",
         "created_at",
+        "notice_preview",
     ]
     fields = readonly_fields
     inlines = [DeliveryEventInline]
@@ -328,6 +339,14 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="Email notice")
+    def notice_preview(self, obj):
+        """A link to the notice this recipient gets when it is (re)sent, previewed with a placeholder link."""
+        if obj.method != DeliveryMethod.EMAIL:
+            return "Not sent by email."
+        url = reverse("admin:delivery_packageversion_preview", args=[obj.package_version_id]) + f"?delivery={obj.pk}"
+        return format_html('<a class="button" href="{}">Preview the email notice</a>', url)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -10,10 +10,11 @@ class DeliveryConfig(AppConfig):
         from compliance.signals import registration_checked
         from offerings.signals import supplement_return_to_draft_requested
 
-        from .checks import delivery_incomplete
+        from .checks import delivery_incomplete, package_out_of_date
         from .services.packages import refuse_return_to_draft_once_published
 
         registration_checked.connect(delivery_incomplete, dispatch_uid="delivery.checks.delivery_incomplete")
+        registration_checked.connect(package_out_of_date, dispatch_uid="delivery.checks.package_out_of_date")
         supplement_return_to_draft_requested.connect(
             refuse_return_to_draft_once_published,
             dispatch_uid="delivery.services.packages.refuse_return_to_draft_once_published",

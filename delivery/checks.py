@@ -1,7 +1,12 @@
-"""The delivery check that compliance_check runs for each registration (a ``registration_checked`` receiver)."""
+"""The delivery check that compliance_check runs for each registration (a ``registration_checked`` receiver),
+and the Django system check of the base URL that personal links start with (``check --deploy``)."""
 
 import datetime
 
+from django.conf import settings
+from django.core import checks
+
+from offerings import site
 from offerings.domain.dates import long_date
 from offerings.domain.findings import Finding, Severity
 
@@ -51,5 +56,59 @@ def delivery_incomplete(sender, *, registration, as_of: datetime.date, **kwargs)
                 "not_delivered": len(result.not_delivered),
                 "names": names,
             },
+        )
+    ]
+
+
+BASE_URL_UNREACHABLE = "delivery.W001"
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def base_url_reachable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """delivery.W001 (production, DEBUG off): PORTAL_BASE_URL must be an https address investors can reach.
+
+    Every personal link in emails, command output and the admin starts with it; a loopback or localhost
+    host, or plain http, sends investors to a link that does not open or is not encrypted.
+    """
+    if settings.DEBUG:
+        return []
+    url = site.base_url()
+    problems = site.base_url_problems(url)
+    if not problems:
+        return []
+    return [
+        checks.Warning(
+            f"PORTAL_BASE_URL is {url!r}: {'; '.join(problems)}. Personal links in emails and command output "
+            "start with it.",
+            hint="Set PORTAL_BASE_URL to the portal's public https address, e.g. https://portal.example.com.",
+            id=BASE_URL_UNREACHABLE,
+        )
+    ]
+
+
+PUBLISH_NEXT = "publish the next version"
+
+
+def package_out_of_date(sender, *, registration, as_of: datetime.date, **kwargs) -> list[Finding]:
+    """PACKAGE_OUT_OF_DATE (warning): the current package version lacks a document the records now hold.
+
+    A ``compliance.signals.registration_checked`` receiver (connected in ``DeliveryConfig.ready``), the rule
+    being ``selectors.package_out_of_date``: a newer prospectus, an approved or filed supplement, or a report
+    delivered with one, that the current version does not carry. It compares the records as they stand, not
+    as of ``as_of``. The action: publish the next version and deliver it.
+    """
+    reason = selectors.package_out_of_date(registration=registration)
+    if reason is None:
+        return []
+    version = selectors.current_package(registration=registration)
+    return [
+        Finding(
+            code="PACKAGE_OUT_OF_DATE",
+            severity=Severity.WARNING,
+            message=f"{reason} Action: {PUBLISH_NEXT} of the package and deliver it to every investor.",
+            subject="registration",
+            subject_id=registration.pk,
+            rule="Securities Act Section 10(a)(3) and Rule 424(b)(3)",
+            data={"package_version": version.number, "reason": reason, "action": PUBLISH_NEXT},
         )
     ]

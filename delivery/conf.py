@@ -5,6 +5,8 @@ import re
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from offerings import site
+
 
 def link_days() -> int:
     """Days a personal link works after it is issued (``PORTAL_DELIVERY_LINK_DAYS``, default 90)."""
@@ -12,8 +14,8 @@ def link_days() -> int:
 
 
 def base_url() -> str:
-    """Scheme and host that links in emails and CLI output start with (``PORTAL_BASE_URL``)."""
-    return str(settings.DELIVERY_BASE_URL).rstrip("/")
+    """Scheme, host and port that links in emails, CLI output and admin pages start with (``PORTAL_BASE_URL``)."""
+    return site.base_url()
 
 
 def send_batch_size() -> int:

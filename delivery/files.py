@@ -222,21 +222,24 @@ def _cover_row(title: str, date: str, digest: str, uploaded: str = "") -> str:
 
 def combined_pdf(*, title: str, cover: bytes, parts: list[tuple[str, bytes]]) -> bytes:
     """One PDF: the cover, then each document behind a top-level bookmark with its title; without active
-    content (``safety.pdf.sanitize_pdf`` runs on the result)."""
+    content (``safety.pdf.sanitize_pdf`` runs on the result). Its title is ``title`` (the package heading), set
+    last so that no appended document's metadata overrides it (``_package_catalog``)."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.errors import PdfReadError
 
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(cover)), outline_item="Contents of this package")
-    for title, data in parts:
+    starts = [0]
+    for document_title, data in parts:
+        starts.append(len(writer.pages))
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise ValidationError({"package": f"{title} is an encrypted PDF and cannot be combined."})
-            writer.append(reader, outline_item=title)
+                raise ValidationError({"package": f"{document_title} is an encrypted PDF and cannot be combined."})
+            writer.append(reader, outline_item=document_title)
         except PdfReadError as error:
-            raise ValidationError({"package": f"{title} is not a readable PDF: {error}"}) from None
-    writer.add_metadata({"/Title": title})
+            raise ValidationError({"package": f"{document_title} is not a readable PDF: {error}"}) from None
+    _package_catalog(writer, title=title, starts=starts)
     output = io.BytesIO()
     writer.write(output)
     # Built from sanitized documents, and checked once more as a whole (a rendered HTML file's javascript: link).
@@ -247,3 +250,34 @@ def combined_pdf(*, title: str, cover: bytes, parts: list[tuple[str, bytes]]) ->
             {"package": f"The combined PDF could not be checked for active content: {error}."}
         ) from None
     return combined
+
+
+def _package_catalog(writer, *, title: str, starts: list[int]) -> None:
+    """The combined PDF's own title, language, page labels, and an honest untagged mark.
+
+    ``/Info /Title`` is the package heading and the viewer shows it (``/DisplayDocTitle``); ``/Lang`` is en-US;
+    the cover's pages are labelled ``Cover-1``..., document n's pages ``n-1``, ``n-2``... pypdf copies pages,
+    not structure trees, so the merged file has none: ``/MarkInfo /Marked`` is false, and each page's
+    ``/StructParents`` (and annotations' ``/StructParent``), which would point into a tree that is not there,
+    is removed.
+    """
+    from pypdf.constants import PageLabelStyle
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+
+    writer.add_metadata({"/Title": title})
+    root = writer.root_object
+    for key in ("/Metadata", "/StructTreeRoot"):  # none is copied by append; never another document's
+        root.pop(NameObject(key), None)
+    writer.create_viewer_preferences()
+    writer.viewer_preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/Lang")] = TextStringObject("en-US")
+    root[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(False)})
+    ends = [*starts[1:], len(writer.pages)]
+    for number, (first, end) in enumerate(zip(starts, ends, strict=True)):
+        if end > first:
+            prefix = f"{number}-" if number else "Cover-"
+            writer.set_page_label(first, end - 1, style=PageLabelStyle.DECIMAL, prefix=prefix, start=1)
+    for page in writer.pages:
+        page.pop(NameObject("/StructParents"), None)
+        for annotation in page.get("/Annots") or []:
+            annotation.get_object().pop(NameObject("/StructParent"), None)

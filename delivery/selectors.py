@@ -358,3 +358,63 @@ def coverage(*, registration: RegistrationStatement, as_of: datetime.date | None
         elif status not in DELIVERED_STATUSES:
             undelivered.append(recipient.name)
     return Coverage(version, len(everyone), without, undelivered)
+
+
+# -- out of date ----------------------------------------------------------------------------------------
+DELIVERABLE_STATUSES = (SupplementStatus.APPROVED, SupplementStatus.FILED)
+
+
+def _planned_key(planned: PlannedDocument) -> tuple[str, int]:
+    record = planned.prospectus or planned.supplement or planned.report
+    return (planned.kind, record.pk)
+
+
+def _document_key(document: PackageDocument) -> tuple[str, int | None]:
+    return (document.kind, document.prospectus_id or document.supplement_id or document.report_id)
+
+
+def deliverable_plan(plan: PackagePlan) -> list[PlannedDocument]:
+    """The planned documents that could be published now: a supplement only once approved or filed, and a
+    report only when the supplement it is first delivered with is."""
+    result: list[PlannedDocument] = []
+    ready = True
+    for planned in plan.documents:
+        if planned.supplement is not None:
+            ready = planned.supplement.status in DELIVERABLE_STATUSES
+        if ready or planned.kind == DocumentKind.PROSPECTUS:
+            result.append(planned)
+    return result
+
+
+def missing_documents(planned: list[PlannedDocument], documents: list[PackageDocument]) -> list[PlannedDocument]:
+    """Rule: a package is out of date when its plan holds a document the package version lacks."""
+    held = {_document_key(d) for d in documents}
+    return [p for p in planned if _planned_key(p) not in held]
+
+
+def _described(planned: PlannedDocument) -> str:
+    if planned.supplement is not None:
+        return f"{planned.title} was {planned.supplement.get_status_display().lower()}"
+    if planned.kind == DocumentKind.PROSPECTUS:
+        return f"{planned.title} became the current prospectus"
+    return f"{planned.title} was added to a supplement"
+
+
+def package_out_of_date(*, registration: RegistrationStatement) -> str | None:
+    """Why the current package version is out of date, or None when it is up to date (or none is published).
+
+    It is out of date once the records hold a deliverable document (a new prospectus, an approved or filed
+    supplement, a report delivered with one) that the current version lacks; drafts do not count.
+    """
+    version = current_package(registration=registration)
+    if version is None:
+        return None
+    plan = package_plan(registration=registration)
+    missing = missing_documents(deliverable_plan(plan), package_documents(package_version=version))
+    if not missing:
+        return None
+    reason = f"{_described(missing[0])} after package v{version.number} was published"
+    reason += f" ({long_date(version.published_at)})"
+    if len(missing) > 1:
+        reason += f"; {len(missing) - 1} more document(s) are also not in it"
+    return reason + "."

@@ -153,6 +153,8 @@ def offering_page(request, file_number: str):
             "documents": parts,
             "combined": combined,
             "download_base": reverse("delivery:offering", args=[file_number]) + "documents/",
+            # Out of date: the page stops calling the package current and names nothing unpublished.
+            "out_of_date": selectors.package_out_of_date(registration=registration) is not None,
         },
     )
     response["X-Content-Type-Options"] = "nosniff"

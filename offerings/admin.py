@@ -1,16 +1,19 @@
 """Staff screens for the offering records. Every write goes through the services; filed records stay read-only.
 
-The compliance app extends the registration page with its findings (``compliance.admin``): the records do not
-depend on the checks that read them.
+The compliance app extends the registration and supplement pages with their findings (``compliance.admin``):
+the records do not depend on the checks that read them.
 """
+
+import functools
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models as db_models
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +21,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from . import admin_workflow
 from .admin_corrections import FiledRecordCorrectionMixin, StatedFieldsReadOnlyMixin
 from .admin_mixins import ServiceModelAdmin, admin_link, message_of
 from .domain.dates import long_date
@@ -49,9 +53,9 @@ from .models import (
     SupplementEvent,
     SupplementIncorporation,
     SupplementSection,
+    SupplementStatus,
     UnitComponent,
 )
-from .selectors.records import edgar_today
 from .services import reports as report_services
 from .services import supplements as supplement_services
 from .signals import SignalActionError
@@ -687,7 +691,10 @@ class ApproveSupplementForm(forms.Form):
 
 
 class FileSupplementForm(forms.Form):
-    filed_on = forms.DateField(help_text="EDGAR filing date (YYYY-MM-DD).", initial=edgar_today)
+    filed_on = forms.DateField(
+        help_text="The date EDGAR accepted the filing, as on its filing receipt (YYYY-MM-DD); after 5:30 p.m. "
+        "Eastern time it is the next business day."
+    )
     accession_number = forms.CharField(max_length=20, help_text="e.g. 0000950147-03-000829")
 
 
@@ -718,20 +725,27 @@ class SupplementAdmin(ServiceModelAdmin):
         SupplementSectionInline,
     ]
     actions = ["submit_for_review", "approve", "return_to_draft", "mark_filed"]
+    # The page shows the status, history, renditions and the next step for the user's role (admin_workflow).
+    change_form_template = "admin/offerings/supplement/change_form.html"
 
     @admin.display(description="Registration", ordering="prospectus__registration_statement__file_number")
     def registration(self, obj):
         return obj.prospectus.registration_statement.file_number
 
+    @staticmethod
+    def rendition_links(obj) -> list[tuple[str, str]]:
+        """The staff views of the three renditions: the stored bytes once frozen, else a fresh preview."""
+        view = "documents:download" if obj.is_frozen else "documents:preview"
+        return [
+            (reverse(view, kwargs={"supplement_id": obj.pk, "format": fmt}), label)
+            for fmt, label in (("pdf", "PDF"), ("html", "EDGAR HTML"), ("txt", "EDGAR text"))
+        ]
+
     @admin.display(description="Renditions")
     def documents(self, obj):
         if obj.pk is None:
             return "Save the supplement to preview it."
-        view = "documents:download" if obj.is_frozen else "documents:preview"
-        links = [
-            (reverse(view, kwargs={"supplement_id": obj.pk, "format": fmt}), label)
-            for fmt, label in (("pdf", "PDF"), ("html", "EDGAR HTML"), ("txt", "EDGAR text"))
-        ]
+        links = self.rendition_links(obj)
         prefix = "Stored documents: " if obj.is_frozen else "Preview: "
         return format_html("{}{}", prefix, format_html_join(" | ", '<a href="{}">{}</a>', links))
 
@@ -811,12 +825,60 @@ class SupplementAdmin(ServiceModelAdmin):
         return [
             path("<int:pk>/file/", self.admin_site.admin_view(self.file_view), name="offerings_supplement_file"),
             path(
+                "<int:pk>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="offerings_supplement_step",
+            ),
+            path(
                 "<int:pk>/approve/",
                 self.admin_site.admin_view(self.approve_view),
                 name="offerings_supplement_approve",
             ),
             *super().get_urls(),
         ]
+
+    def supplement_findings(self, obj) -> list:
+        """The compliance findings that concern the supplement; none here (``compliance.admin`` adds them)."""
+        return []
+
+    def approval_blockers(self, obj) -> list:
+        """The findings that would refuse its approval without an override; ``compliance.admin`` adds them."""
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The supplement's page with its workflow panel: status, history, renditions, findings, next step."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            blockers = self.approval_blockers(obj) if obj.status == SupplementStatus.REVIEW else []
+            extra_context = {
+                **(extra_context or {}),
+                "workflow_steps": admin_workflow.next_steps(request.user, obj, approval_blockers=blockers),
+                "workflow_history": admin_workflow.history_summary(obj),
+                "workflow_renditions": self.rendition_links(obj),
+                "workflow_findings": self.supplement_findings(obj),
+                "workflow_approval_blockers": blockers,
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_view(self, request, pk: int, step: str):
+        """Submit for review or return to draft from the supplement's page (POST only, the role's permission)."""
+        supplement = get_object_or_404(Supplement, pk=pk)
+        if step not in admin_workflow.POSTED_STEPS:
+            raise Http404(f"No workflow step {step!r}.")
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        _, permission, _, _ = admin_workflow.STEPS[step]
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        if step == "submit":
+            self._transition(
+                request, [supplement], supplement_services.submit_supplement_for_review, "submitted for review"
+            )
+        else:
+            reason = request.POST.get("reason", "")[:1000]
+            service = functools.partial(supplement_services.return_supplement_to_draft, reason=reason)
+            self._transition(request, [supplement], service, "returned to draft")
+        return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
 
     def approve_view(self, request, pk: int):
         """Approve one supplement, with an override and its reason when a compliance error stands."""

@@ -10,6 +10,7 @@ sign-in, towards the lockout. With the setting off (development, tests) the site
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.signals import user_login_failed
+from django.urls import reverse_lazy
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +83,20 @@ def _code_of(error: forms.ValidationError, messages: dict) -> str | None:
 
 
 class PortalAdminSite(admin.AdminSite):
-    """``AdminSite``, or with ``PORTAL_REQUIRE_MFA`` django-otp's ``OTPAdminSite`` (read at each request)."""
+    """``AdminSite``, or with ``PORTAL_REQUIRE_MFA`` django-otp's ``OTPAdminSite`` (read at each request);
+    branded Prospectus Portal, "View site" opening the compliance dashboard, the home listing what needs
+    attention today (``portal.home``)."""
+
+    site_header = "Prospectus Portal"
+    site_title = "Prospectus Portal"
+    index_title = "Prospectus Portal"
+    site_url = reverse_lazy("compliance:dashboard")
+
+    def index(self, request, extra_context=None):
+        from .home import attention_today
+
+        context = {"attention": attention_today(user=request.user), **(extra_context or {})}
+        return super().index(request, context)
 
     @property
     def login_form(self):

@@ -5,13 +5,17 @@ sending (or resending) a notice therefore replaces any earlier link. One failed 
 bounced or failed and the batch goes on.
 """
 
+import copy
+import datetime
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.context import audited
@@ -88,9 +92,19 @@ def send_delivery_notices(*, actor: Actor, delivery_ids: list[int]) -> dict[str,
     return outcome
 
 
-def _notice(*, delivery: Delivery, token: str, documents: list[PackageDocument], connection) -> EmailMultiAlternatives:
+@dataclass(frozen=True)
+class RenderedNotice:
+    subject: str
+    text: str
+    html: str
+
+
+def render_notice(*, delivery: Delivery, link: str, documents: list[PackageDocument] | None = None) -> RenderedNotice:
+    """The email notice a recipient gets, as sent and as previewed: subject, text and HTML around ``link``."""
     version = delivery.package_version
     registration = version.registration_statement
+    if documents is None:
+        documents = selectors.package_documents(package_version=version)
     parts, combined = selectors.split_combined(documents)
     context = {
         "delivery": delivery,
@@ -99,17 +113,23 @@ def _notice(*, delivery: Delivery, token: str, documents: list[PackageDocument],
         "version": version,
         "documents": parts,
         "combined": combined,
-        "url": personal_url(token=token),
+        "url": link,
         "expires_at": delivery.token_expires_at,
     }
-    subject = f"{registration.issuer.name}: prospectus documents for you (Registration No. {registration.file_number})"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("delivery/email/notice.txt", context),
-        to=[delivery.recipient_email],
-        connection=connection,
+    issuer = registration.issuer.name
+    return RenderedNotice(
+        subject=f"{issuer}: prospectus documents for you (Registration No. {registration.file_number})",
+        text=render_to_string("delivery/email/notice.txt", context),
+        html=render_to_string("delivery/email/notice.html", context),
     )
-    message.attach_alternative(render_to_string("delivery/email/notice.html", context), "text/html")
+
+
+def _notice(*, delivery: Delivery, token: str, documents: list[PackageDocument], connection) -> EmailMultiAlternatives:
+    notice = render_notice(delivery=delivery, link=personal_url(token=token), documents=documents)
+    message = EmailMultiAlternatives(
+        subject=notice.subject, body=notice.text, to=[delivery.recipient_email], connection=connection
+    )
+    message.attach_alternative(notice.html, "text/html")
     return message
 
 
@@ -138,3 +158,16 @@ def _record_send_failure(*, delivery: Delivery, status: str, error: Exception) -
             status=status, last_error=text, token_hash=None, token_expires_at=None
         )
         DeliveryEvent.objects.create(delivery=delivery, kind=EventKind.EMAIL_FAILED, occurred_at=now, detail=text[:500])
+
+
+PREVIEW_LINK_TEXT = "PERSONAL-LINK-ISSUED-WHEN-SENT"
+
+
+def preview_notice(*, delivery: Delivery) -> RenderedNotice:
+    """The notice ``delivery`` would get if sent now, around a placeholder link: no token is issued or stored.
+
+    The expiry shown is the one a link issued now would have.
+    """
+    shown = copy.copy(delivery)
+    shown.token_expires_at = timezone.now() + datetime.timedelta(days=conf.link_days())
+    return render_notice(delivery=shown, link=conf.base_url() + reverse("delivery:personal", args=[PREVIEW_LINK_TEXT]))

@@ -83,7 +83,9 @@ def test_delivery_report_downloads_as_csv_and_pdf(admin_client, package):
     csv_response = admin_client.get(
         "/admin/delivery/delivery/report/", {"registration": registration.pk, "format": "csv"}
     )
-    lines = csv_response.content.decode().splitlines()
+    documents, deliveries = csv_response.content.decode().split("\n\n", 1)  # the documents, then the deliveries
+    assert len(documents.splitlines()) == 1 + package.documents.count()
+    lines = deliveries.splitlines()
     assert lines[0].startswith("package_version,recipient,email")
     assert len(lines) == 1 + 3
     pdf_response = admin_client.get(

@@ -108,6 +108,8 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
     staff.click("input[value=Continue]")
     assert "has no file" in staff.inner_text("#problems")
     staff.set_input_files("#id_prospectus_file", str(prospectus_file))
+    assert not staff.is_checked("#id_send")  # a safe default: nobody is emailed unless staff say so
+    staff.check("#id_send")
     if SCREENSHOTS:
         staff.set_viewport_size({"width": 1100, "height": 900})
         staff.screenshot(path=f"{SCREENSHOTS}/delivery-admin-publish.png", full_page=True)

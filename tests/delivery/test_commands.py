@@ -115,7 +115,8 @@ def test_create_deliveries_needs_a_published_package(bestnet):
 
 def test_delivery_report_writes_csv_and_pdf(bestnet, tmp_path):
     out, _ = run("delivery_report", "333-105026", "--format", "csv")
-    assert out.startswith("package_version,recipient,email,method,status")
+    assert out.startswith("package_version,position,kind,title,date,size_bytes,sha256")  # the documents first
+    assert "\n\npackage_version,recipient,email,method,status" in out  # then the deliveries
     target = tmp_path / "report.pdf"
     run("delivery_report", "333-105026", "--format", "pdf", "--output", str(target))
     assert target.read_bytes().startswith(b"%PDF-")

@@ -166,6 +166,8 @@ def portal_urls(data) -> list[str]:
         reverse("compliance:dashboard"),
         reverse("compliance:calendar"),
         reverse("compliance:calendar_ics"),
+        reverse("admin:offerings_supplement_change", args=[data["draft"].pk]),  # with its workflow buttons
+        reverse("admin:offerings_supplement_change", args=[data["approved"].pk]),
         reverse("admin:offerings_supplement_approve", args=[data["draft"].pk]),
         reverse("admin:offerings_supplement_file", args=[data["approved"].pk]),
         reverse("admin:offerings_registrationstatement_import"),
@@ -173,6 +175,8 @@ def portal_urls(data) -> list[str]:
         reverse("admin:offerings_periodicreport_correct", args=[PeriodicReport.objects.order_by("pk").first().pk]),
         reverse("admin:delivery_packageversion_publish"),
         reverse("admin:delivery_packageversion_publish") + f"?registration={registration.pk}",
+        reverse("admin:delivery_packageversion_deliver", args=[data["delivery"].package_version_id]),
+        reverse("admin:delivery_packageversion_preview", args=[data["delivery"].package_version_id]),
         reverse("admin:delivery_delivery_report"),
         reverse("admin:delivery_delivery_import"),
         reverse("admin:audit_logentry_report"),
@@ -193,6 +197,7 @@ def document_urls(data) -> list[str]:
         reverse("documents:download", args=[supplement.pk, "html"]),
         reverse("delivery:offering-download", args=[data["registration"].file_number, document.pk]),
         reverse("delivery:personal-download", args=[data["token"], document.pk]),
+        reverse("admin:delivery_packageversion_preview_html", args=[data["delivery"].package_version_id]),
     ]
 
 
@@ -307,7 +312,7 @@ def _production(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_with_no_warning_at_the_production_defaults():
-    result = _production("check", "--deploy", "--fail-level", "WARNING")
+    result = _production("check", "--deploy", "--fail-level", "WARNING", PORTAL_BASE_URL="https://portal.example.com")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -8,7 +8,10 @@ from ._common import registration_or_error
 
 
 class Command(BaseCommand):
-    help = "Write the delivery report of a registration (every delivery with its evidence) as CSV or PDF."
+    help = (
+        "Write the delivery report of a registration as CSV or PDF: each package version's documents with "
+        "their SHA-256, then every delivery with its evidence."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file_number")

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from environ import Env
 
+from offerings import site
 from offerings.actors import SystemActor
 from offerings.services.staff import create_staff_user
 
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(self._refusal(error, username)) from None
         shown = "the password from " + ENV_VARIABLE if chosen else f"password {password}"
-        self.stdout.write(f"Created staff user {username!r} with {shown}\nSign in at http://127.0.0.1:8000/admin/")
+        self.stdout.write(f"Created staff user {username!r} with {shown}\nSign in at {site.base_url()}/admin/")
         if settings.PORTAL_REQUIRE_MFA:
             self.stdout.write(
                 f"The admin asks for a second factor (PORTAL_REQUIRE_MFA): run manage.py enrol_totp {username}"
