@@ -19,8 +19,8 @@ class ClosureDay(models.Model):
     closed_on = models.DateField(
         "date",
         unique=True,
-        help_text="The day the SEC (and EDGAR) did not accept filings, e.g. 2004-06-11 for the national day of "
-        "mourning for President Reagan. Deadlines counted in business days skip it.",
+        help_text="YYYY-MM-DD; the day the SEC (and EDGAR) did not accept filings, e.g. 2004-06-11 for the "
+        "national day of mourning for President Reagan. Deadlines counted in business days skip it.",
     )
     reason = models.CharField(
         max_length=200,
@@ -63,11 +63,11 @@ class LateFilingNotice(models.Model):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="late_filing_notices")
     form = models.CharField(max_length=10, choices=LateFilingNoticeForm.choices)
     period_end = models.DateField(
-        help_text="Last day of the fiscal year or quarter whose report is late, as the NT form states it."
+        help_text="YYYY-MM-DD; last day of the fiscal year or quarter whose report is late, as the NT form states it."
     )
     filed_on = models.DateField(
-        help_text="EDGAR filing date of the NT form. It extends the deadline only if filed no later than one "
-        "business day after the report's due date."
+        help_text="YYYY-MM-DD; EDGAR filing date of the NT form. It extends the deadline only if filed no later "
+        "than one business day after the report's due date."
     )
     accession_number = models.CharField(
         max_length=20,

@@ -67,7 +67,9 @@ class PackageDocument(models.Model):
     position = models.PositiveIntegerField(help_text="Order in the package; the combined PDF comes last.")
     kind = models.CharField(max_length=12, choices=DocumentKind.choices)
     title = models.CharField(max_length=300, validators=[validate_no_control_characters])
-    dated_on = models.DateField("date", null=True, blank=True, help_text="The document's date, where it has one.")
+    dated_on = models.DateField(
+        "date", null=True, blank=True, help_text="YYYY-MM-DD; the document's date, where it has one."
+    )
     file = models.FileField(upload_to=package_document_path, max_length=300)
     file_name = models.CharField(max_length=150, help_text="The ASCII file name investors' browsers save it as.")
     content_type = models.CharField(max_length=60, help_text="Sent as Content-Type with every download.")

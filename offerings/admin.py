@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 from . import admin_workflow
 from .admin_corrections import FiledRecordCorrectionMixin, StatedFieldsReadOnlyMixin
 from .admin_mixins import ServiceModelAdmin, admin_link, message_of
+from .admin_widgets import PageReferencesField
 from .domain.dates import long_date
 from .dossier.exporter import dumps, export_registration
 from .dossier.importer import import_dossier_bytes
@@ -555,6 +556,8 @@ class HolderTableLinkInline(admin.TabularInline):
 
 
 class ProspectusForm(forms.ModelForm):
+    page_references = PageReferencesField(label="Page references")
+
     def clean(self):
         cleaned = super().clean()
         own = cleaned.get("registration_statement")
@@ -574,8 +577,13 @@ class ProspectusAdmin(StatedFieldsReadOnlyMixin, ServiceModelAdmin):
     inlines = [SupplementLinkInline, HolderTableLinkInline]
 
 
+class PeriodicReportForm(forms.ModelForm):
+    page_references = PageReferencesField(label="Page references")
+
+
 @admin.register(PeriodicReport)
 class PeriodicReportAdmin(FiledRecordCorrectionMixin, ServiceModelAdmin):
+    form = PeriodicReportForm
     list_display = ["key", "issuer", "form", "period_end", "filed_on", "accession_number", "document"]
     list_filter = ["form", "issuer", "period_end", "filed_on"]
     list_select_related = ["issuer"]

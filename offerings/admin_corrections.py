@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from .admin_widgets import PageReferencesField
 from .models import StatedRecord
 from .services import corrections
 from .validators import MaxUploadSize
@@ -76,6 +77,8 @@ def correction_form_class(record: StatedRecord) -> type[forms.Form]:
                 validators=[MaxUploadSize("PORTAL_UPLOAD_MAX_BYTES")],  # checked by size before it is read
                 help_text="Leave empty to keep the stored copy; a new file is stored beside it, never over it.",
             )
+        elif name == "page_references":
+            fields[name] = PageReferencesField(label="Page references")
         else:
             fields[name] = model_field.formfield()
     return type("CorrectionForm", (CorrectionReasonForm,), fields)

@@ -165,7 +165,11 @@ class Security(models.Model):
         help_text='As stated, e.g. "3 years".',
         validators=[validators.validate_no_control_characters],
     )
-    expires_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="YYYY-MM-DD; the day the warrant or convertible expires, as its terms state it.",
+    )
     conversion_rate_per_1000 = decimal_field(
         verbose_name="conversion rate per $1,000",
         help_text="Notes and debentures: underlying shares per $1,000 of principal, e.g. 2,500 (a $0.40 conversion "
@@ -179,7 +183,9 @@ class Security(models.Model):
         places=2, help_text="Notes and debentures: the aggregate principal amount issued, in dollars."
     )
     interest_rate = decimal_field(places=4, help_text="Notes and debentures: annual interest, in percent, e.g. 8.")
-    maturity_on = models.DateField(null=True, blank=True, help_text="Notes and debentures: the maturity date.")
+    maturity_on = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; notes and debentures: the maturity date."
+    )
     stated_value = decimal_field(help_text="Preferred stock: the stated (liquidation) value per share, in dollars.")
     placement_agent = models.BooleanField(
         default=False, help_text="Warrants issued to the placement agent (and its designees) as compensation."
@@ -246,7 +252,7 @@ class Offering(models.Model):
         help_text="e.g. Unit offering completed in March 2003.",
         validators=[validators.validate_no_control_characters],
     )
-    closed_on = models.DateField(null=True, blank=True, help_text="Closing date, where the day is known.")
+    closed_on = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; closing date, where the day is known.")
     closed_in = models.CharField(
         max_length=7,
         blank=True,
@@ -295,7 +301,9 @@ class Condition(models.Model):
     restricts = models.ManyToManyField(
         Security, related_name="conditions", help_text="Securities whose exercise or conversion waits on it."
     )
-    satisfied_on = models.DateField(null=True, blank=True, help_text="Leave blank while the condition is pending.")
+    satisfied_on = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; leave blank while the condition is pending."
+    )
 
     class Meta:
         ordering = ["issuer", "id"]
@@ -470,10 +478,12 @@ class RegistrationStatement(StatedRecord):
         help_text="Securities Act file number, e.g. 333-105026.",
     )
     form = models.CharField(max_length=10, choices=RegistrationForm.choices, blank=True, default="")
-    filed_on = models.DateField(null=True, blank=True, help_text="Date the registration statement was first filed.")
-    effective_on = models.DateField(null=True, blank=True, help_text="Date the SEC declared it effective.")
+    filed_on = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; date the registration statement was first filed."
+    )
+    effective_on = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; date the SEC declared it effective.")
     last_amended_on = models.DateField(
-        null=True, blank=True, help_text="Filing date of the last amendment, as the dossier states it."
+        null=True, blank=True, help_text="YYYY-MM-DD; filing date of the last amendment, as the dossier states it."
     )
     forward_incorporation = models.BooleanField(
         null=True,
@@ -515,8 +525,12 @@ class Amendment(models.Model):
     )
     kind = models.CharField(max_length=20, choices=AmendmentKind.choices)
     number = models.PositiveIntegerField(null=True, blank=True, help_text="Amendment No., if numbered.")
-    filed_on = models.DateField()
-    effective_on = models.DateField(null=True, blank=True)
+    filed_on = models.DateField(help_text="YYYY-MM-DD; the EDGAR filing date of the amendment.")
+    effective_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="YYYY-MM-DD; the date the SEC declared the amendment effective; blank until it is.",
+    )
     accession_number = models.CharField(
         max_length=20, blank=True, default="", validators=[validators.validate_accession_number]
     )
@@ -602,7 +616,7 @@ class Prospectus(StatedRecord):
     registration_statement = models.ForeignKey(
         RegistrationStatement, on_delete=models.PROTECT, related_name="prospectuses"
     )
-    dated_on = models.DateField("date", help_text="The date on the prospectus cover.")
+    dated_on = models.DateField("date", help_text="YYYY-MM-DD; the date on the prospectus cover.")
     page_references = models.JSONField(
         default=dict,
         blank=True,
@@ -612,7 +626,7 @@ class Prospectus(StatedRecord):
     information_as_of = models.DateField(
         null=True,
         blank=True,
-        help_text="Counsel's date of the information the prospectus carries, for Section 10(a)(3). "
+        help_text="YYYY-MM-DD; counsel's date of the information the prospectus carries, for Section 10(a)(3). "
         "Leave blank to use the period end of the latest audited annual financial statements.",
     )
     document = models.FileField(
@@ -667,8 +681,8 @@ class PeriodicReport(StatedRecord):
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="periodic_reports")
     key = models.SlugField(max_length=64, help_text="Short name, e.g. annual_2002 or quarter_2003_05.")
     form = models.CharField(max_length=10, choices=ReportForm.choices)
-    period_end = models.DateField(null=True, blank=True, help_text="Last day of the fiscal period covered.")
-    filed_on = models.DateField(null=True, blank=True, help_text="EDGAR filing date.")
+    period_end = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; last day of the fiscal period covered.")
+    filed_on = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; EDGAR filing date.")
     accession_number = models.CharField(
         max_length=20,
         null=True,
@@ -796,8 +810,8 @@ class Supplement(models.Model):
         "date",
         null=True,
         blank=True,
-        help_text="The date on the supplement's date line; blank only for an earlier supplement whose date is not "
-        "known (known, say, only by its accession number).",
+        help_text="YYYY-MM-DD; the date on the supplement's date line; blank only for an earlier supplement whose "
+        "date is not known (known, say, only by its accession number).",
     )
     rule = models.CharField(
         max_length=10,
@@ -828,9 +842,11 @@ class Supplement(models.Model):
         help_text="Reports delivered to investors together with the supplement and the prospectus.",
     )
     first_used_on = models.DateField(
-        null=True, blank=True, help_text="First use; Rule 424(b)(3) filing is due by the fifth business day after."
+        null=True,
+        blank=True,
+        help_text="YYYY-MM-DD; first use; Rule 424(b)(3) filing is due by the fifth business day after.",
     )
-    filed_on = models.DateField(null=True, blank=True, help_text="EDGAR filing date.")
+    filed_on = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; EDGAR filing date.")
     accession_number = models.CharField(
         max_length=20,
         null=True,
@@ -1077,12 +1093,14 @@ class HolderTable(SupplementPart):
         help_text="The class the holdings and percentages are of, e.g. the common stock.",
     )
     beneficial_ownership_as_of = models.DateField(
-        null=True, blank=True, help_text="The date the table states beneficial ownership as of."
+        null=True, blank=True, help_text="YYYY-MM-DD; the date the table states beneficial ownership as of."
     )
     shares_outstanding = count_field(
         null=True, help_text="Shares of the class outstanding that the percentages are computed on."
     )
-    shares_outstanding_as_of = models.DateField(null=True, blank=True)
+    shares_outstanding_as_of = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; the date the table states the shares outstanding as of."
+    )
     notes_principal_outstanding = decimal_field(
         places=2, help_text="Where holders hold notes: the principal outstanding the note percentages use."
     )
@@ -1218,14 +1236,14 @@ class SecurityTermsChange(SupplementPart):
         Supplement, on_delete=models.PROTECT, null=True, blank=True, related_name="terms_changes"
     )
     kind = models.CharField(max_length=25, choices=TermsChangeKind.choices)
-    effective_on = models.DateField(null=True, blank=True, help_text="First day the new terms apply.")
+    effective_on = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; first day the new terms apply.")
     ends_on = models.DateField(
-        null=True, blank=True, help_text="Last day of a limited window; blank where the change is for good."
+        null=True, blank=True, help_text="YYYY-MM-DD; last day of a limited window; blank where the change is for good."
     )
     price_before = decimal_field(help_text="Exercise or conversion price per share before the change.")
     price_after = decimal_field(help_text="Price per share while the change applies.")
-    expires_before = models.DateField(null=True, blank=True, help_text="Expiry before an extension.")
-    expires_after = models.DateField(null=True, blank=True, help_text="Expiry after an extension.")
+    expires_before = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; expiry before an extension.")
+    expires_after = models.DateField(null=True, blank=True, help_text="YYYY-MM-DD; expiry after an extension.")
     after_window = models.TextField(
         max_length=2000,
         blank=True,
@@ -1266,7 +1284,9 @@ class SupplementEvent(SupplementPart):
     supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="events")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=15, choices=EventKind.choices)
-    occurred_on = models.DateField(null=True, blank=True)
+    occurred_on = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; the day the event happened, where the supplement states it."
+    )
     security = models.ForeignKey(Security, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     holder = models.CharField(
         max_length=300,
@@ -1307,7 +1327,9 @@ class FinancialStatement(SupplementPart):
         help_text='e.g. "Condensed Consolidated Balance Sheets".',
         validators=[validators.validate_no_control_characters],
     )
-    period_end = models.DateField(null=True, blank=True)
+    period_end = models.DateField(
+        null=True, blank=True, help_text="YYYY-MM-DD; the last day of the period the statements cover."
+    )
     audited = models.BooleanField(null=True, blank=True, help_text="Audited, unaudited, or not stated.")
     body = models.TextField(
         max_length=200_000,

@@ -192,7 +192,7 @@ def test_adding_a_periodic_report_in_the_admin_drafts_the_incorporating_suppleme
             "period_end": "2003-08-31",
             "filed_on": "2003-11-26",
             "accession_number": "0000950147-03-001400",
-            "page_references": "{}",
+            "page_references": "",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -403,7 +403,7 @@ def test_staff_correct_a_filed_record_through_the_action_and_its_form(bestnet, a
         "period_end": "2003-05-31",
         "filed_on": "2003-07-15",
         "accession_number": "0000950147-03-000824",
-        "page_references": "{}",
+        "page_references": "",  # one "title: page" line per section; none on record
     }
     refused = admin_client.post(url, {**data, "reason": ""})
     assert refused.status_code == 200 and "reason" in refused.context["form"].errors
