@@ -72,14 +72,7 @@ def preview_delivery(version: PackageVersion, delivery_id: int | None) -> Delive
         return first
     for recipient in selectors.recipients_without_delivery(package_version=version):
         if recipient.email:
-            return Delivery(
-                package_version=version,
-                investor=recipient.investor,
-                selling_stockholder=recipient.selling_stockholder,
-                recipient_name=recipient.name[:300],
-                recipient_email=recipient.email,
-                method=DeliveryMethod.EMAIL,
-            )
+            return selectors.unsaved_delivery(package_version=version, recipient=recipient, method=DeliveryMethod.EMAIL)
     return None
 
 

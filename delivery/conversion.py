@@ -12,11 +12,12 @@ and WeasyPrint once; the work goes to the child and the PDF's bytes come back th
 
 import functools
 import multiprocessing
-import resource
 import signal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+
+from safety.limits import limit_self
 
 from . import files
 
@@ -108,14 +109,6 @@ def combined_pdf(*, title: str, heading: str, lines: list[tuple[str, ...]], part
     child process (``files.combined_pdf``)."""
     work = {"title": title, "heading": heading, "lines": lines, "parts": parts}
     return run_child("combine", work=work, label="The combined PDF")
-
-
-def limit_self(megabytes: int, seconds: int) -> None:
-    """In a child: cap the address space at ``megabytes`` and CPU time at ``seconds`` (plus a margin)."""
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    cpu = seconds + 5
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
 
 
 def _work(operation: str, work: dict) -> bytes:

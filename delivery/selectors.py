@@ -418,3 +418,19 @@ def package_out_of_date(*, registration: RegistrationStatement) -> str | None:
     if len(missing) > 1:
         reason += f"; {len(missing) - 1} more document(s) are also not in it"
     return reason + "."
+
+
+def unsaved_delivery(*, package_version: PackageVersion, recipient: Recipient, method: str, **link) -> Delivery:
+    """The delivery a recipient gets of a package version (not saved: ``services.links.create_deliveries``
+    stores it; the email preview shows it)."""
+    return Delivery(
+        package_version=package_version,
+        investor=recipient.investor,
+        selling_stockholder=recipient.selling_stockholder,
+        recipient_name=recipient.name[:300],
+        recipient_email=recipient.email,
+        postal_address=recipient.postal_address,
+        method=method,
+        status=DeliveryStatus.PENDING,
+        **link,
+    )

@@ -18,6 +18,7 @@ import sys
 import threading
 from pathlib import Path
 
+from safety.limits import limit_self
 from safety.weasy import STATIC_BASE, URLRefusedError, fetcher_class
 from safety.weasy import weasyprint as _weasyprint
 
@@ -122,14 +123,6 @@ def render_pdf_isolated(html: str, *, identifier: bytes, timeout: float | None =
     return completed.stdout
 
 
-def _limit_self(megabytes: int, seconds: int) -> None:
-    import resource
-
-    limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds + 5, seconds + 10))
-
-
 def append_pages(document: bytes, attachments: list[bytes]) -> bytes:
     """The document followed by every page of each attached PDF: pages only (no outline, names, scripts or
     embedded files of the attachment), without annotations or page actions, so nothing in them links or runs.
@@ -152,7 +145,7 @@ def append_pages(document: bytes, attachments: list[bytes]) -> bytes:
 
 
 def _main(argv: list[str]) -> int:
-    _limit_self(int(argv[0]), int(argv[1]))
+    limit_self(int(argv[0]), int(argv[1]))
     identifier = bytes.fromhex(argv[2])
     roots = tuple(argv[3:])
     try:

@@ -68,16 +68,8 @@ def create_deliveries(*, actor: Actor, package_version: PackageVersion, send: bo
     for recipient in selectors.recipients_without_delivery(package_version=package_version):
         method = _method(recipient)
         token, link = (None, {}) if send and method == DeliveryMethod.EMAIL else _new_link(now)
-        delivery = Delivery(
-            package_version=package_version,
-            investor=recipient.investor,
-            selling_stockholder=recipient.selling_stockholder,
-            recipient_name=recipient.name[:300],
-            recipient_email=recipient.email,
-            postal_address=recipient.postal_address,
-            method=method,
-            status=DeliveryStatus.PENDING,
-            **link,
+        delivery = selectors.unsaved_delivery(
+            package_version=package_version, recipient=recipient, method=method, **link
         )
         new.append((delivery, token))
     created = Delivery.objects.bulk_create([d for d, _ in new], batch_size=1000)
