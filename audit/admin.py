@@ -24,7 +24,7 @@ class AuditReportForm(forms.Form):
         label="Registration No.", max_length=REPORT_KEY_MAX_CHARS, help_text="The file number, e.g. 333-105026."
     )
     date_from = forms.DateField(label="From", required=False, help_text="First day (UTC), YYYY-MM-DD.")
-    date_to = forms.DateField(label="To", required=False, help_text="Last day (UTC), included.")
+    date_to = forms.DateField(label="To", required=False, help_text="Last day (UTC), YYYY-MM-DD, included.")
     format = forms.ChoiceField(choices=[("csv", "CSV"), ("pdf", "PDF")], initial="csv")
 
     def clean(self):

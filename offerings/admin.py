@@ -599,7 +599,12 @@ class PeriodicReportAdmin(FiledRecordCorrectionMixin, ServiceModelAdmin):
         for draft in recorded.drafts:
             self.message_user(
                 request,
-                f"Drafted an incorporation supplement for {draft.prospectus.registration_statement}.",
+                format_html(
+                    'Drafted an incorporation supplement for {}: <a href="{}">open the draft</a> to review it '
+                    "and submit it for review.",
+                    draft.prospectus.registration_statement,
+                    reverse("admin:offerings_supplement_change", args=[draft.pk]),
+                ),
                 messages.INFO,
             )
 

@@ -27,3 +27,32 @@ def bestnet(db, bestnet_data):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium under Playwright (tests/browser.py), closed with the ORM's connections afterwards."""
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+        # While Playwright's event loop runs, the ORM keeps its connections in a separate context; close
+        # them here, or PostgreSQL refuses to drop the test database at the end of the session.
+        connections.close_all()
+
+
+@pytest.fixture
+def tabs(browser):
+    """New pages that record every CSP violation; the test fails if any page broke the policy."""
+    from tests.browser import Tabs
+
+    tabs = Tabs(browser)
+    yield tabs
+    assert tabs.violations == []

@@ -4,88 +4,23 @@ no page breaks the Content-Security-Policy (every violation fails the test)."""
 import hashlib
 import os
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 from django.contrib.auth.models import Group
-from django.db import connections
 
 from delivery.models import Delivery, DeliveryEvent, DocumentKind, EventKind, PackageDocument
 from delivery.services.links import create_deliveries
 from delivery.services.packages import publish_package
 from tests import factories
 from tests.actors import TEST_ACTOR
+from tests.browser import Tabs, needs_chromium, sign_in, styled
 
 from .conftest import make_registration, pdf_bytes
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Set DELIVERY_SCREENSHOTS=docs/images to refresh the README's screenshots.
 SCREENSHOTS = os.environ.get("DELIVERY_SCREENSHOTS")
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (make setup installs it)"),
-]
-
-
-# Reports each CSP violation to the console, where the test's listener collects it with Chromium's own messages.
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.documentURI}`);
-});
-"""
-CSP_WORDS = ("CSP violation", "Content Security Policy", "Content-Security-Policy")
-
-
-class Tabs:
-    """Opens pages that record every CSP violation, from the DOM event and from Chromium's console."""
-
-    def __init__(self, browser):
-        self.browser = browser
-        self.violations: list[str] = []
-
-    def new_page(self, **options):
-        page = self.browser.new_page(**options)
-        page.add_init_script(REPORT_VIOLATIONS)
-        page.on("console", self._console)
-        return page
-
-    def _console(self, message) -> None:
-        if any(word in message.text for word in CSP_WORDS):
-            self.violations.append(message.text)
-
-
-@pytest.fixture
-def tabs(browser):
-    tabs = Tabs(browser)
-    yield tabs
-    assert tabs.violations == []
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
-        # While Playwright's event loop runs, the ORM keeps its connections in a separate context; close
-        # them here, or PostgreSQL refuses to drop the test database at the end of the session.
-        connections.close_all()
+pytestmark = needs_chromium
 
 
 def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
@@ -155,19 +90,6 @@ def test_staff_publish_an_investor_downloads_the_combined_pdf_and_staff_see_it(
         public = tabs.new_page(viewport={"width": 1100, "height": 900})
         public.goto(f"{live_server.url}/offerings/{registration.file_number}/")
         public.screenshot(path=f"{SCREENSHOTS}/delivery-offering-page.png", full_page=True)
-
-
-def sign_in(page, base_url: str) -> None:
-    page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", "staff")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_selector("#site-name")
-
-
-def styled(page) -> bool:
-    """The investor pages' stylesheet applies: main is centred at 46rem."""
-    return page.eval_on_selector("main", "e => getComputedStyle(e).maxWidth") == "736px"
 
 
 def test_the_admin_and_the_investor_pages_run_under_the_strict_policy_without_a_violation(
