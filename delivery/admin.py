@@ -309,8 +309,8 @@ class DeliveryEventInline(admin.TabularInline):
 
 @admin.register(Delivery)
 class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
-    # Six narrow columns so the list fits 1280 px with the filter beside it; the change page has the rest.
-    list_display = ["recipient", "version", "state", "sent", "opened", "acknowledged"]
+    # Five narrow columns so the list fits 1280 px with the filter beside it; the change page has the rest.
+    list_display = ["recipient", "state", "sent", "opened", "acknowledged"]
     list_display_links = ["recipient"]
     list_filter = ["status", "method", NotOpenedFilter, "package_version__registration_statement", "package_version"]
     list_select_related = ["package_version__registration_statement"]
@@ -342,16 +342,15 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.display(description="Recipient", ordering="recipient_name")
+    @admin.display(description="Recipient and package", ordering="recipient_name")
     def recipient(self, obj):
-        return format_html('{}<br><span class="quiet">{}</span>', obj.recipient_name, obj.recipient_email or "")
-
-    @admin.display(description="Package", ordering="package_version__number")
-    def version(self, obj):
+        version = obj.package_version
         return format_html(
-            'v{}<br><span class="quiet">{}</span>',
-            obj.package_version.number,
-            obj.package_version.registration_statement.file_number,
+            '{}<br><span class="quiet">{}</span><br><span class="quiet">v{} for {}</span>',
+            obj.recipient_name,
+            obj.recipient_email or obj.get_method_display(),
+            version.number,
+            version.registration_statement.file_number,
         )
 
     @admin.display(description="Status", ordering="status")

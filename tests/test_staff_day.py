@@ -99,7 +99,9 @@ def _yesterdays_records(today: datetime.date):
     attach_prospectus_document(actor=TEST_ACTOR, prospectus=prospectus, name="prospectus.pdf", data=pdf_bytes(pages=3))
     approved_supplement(prospectus, number=1, dated_on=today - datetime.timedelta(days=90))
     for n in range(2):
-        factories.InvestorFactory(registration_statement=registration, name=f"Holder {n + 1} LP")
+        # Long addresses on purpose: the deliveries list must still show every column at 1280 px.
+        email = f"treasury.operations@holder-{n + 1}-capital-partners.example.com"
+        factories.InvestorFactory(registration_statement=registration, name=f"Holder {n + 1} LP", email=email)
     version = publish_package(actor=TEST_ACTOR, registration=registration)
     create_deliveries(actor=TEST_ACTOR, package_version=version)
     return registration
