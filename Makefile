@@ -8,10 +8,11 @@ STAMP := $(VENV)/.requirements-installed
 SYSTEM_STAMP := build/.system-packages
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 # Debian packages: Pango for WeasyPrint, Liberation fonts named by the print stylesheet,
-# poppler-utils for page images, Chromium for the browser tests, wrk for the load benchmark.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk
+# poppler-utils for page images, Chromium for the browser tests, wrk for the load benchmark,
+# nginx and openssl for `make prod-local` (TLS with a self-signed certificate) and its end-to-end test.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk nginx openssl
 
-.PHONY: run test lint check-migrations check-deploy test-sqlite test-postgres bench setup system-packages demo clean
+.PHONY: prod-local prod-local-stop run test lint check-migrations check-deploy test-sqlite test-postgres bench setup system-packages demo clean
 
 setup: system-packages $(STAMP)
 
@@ -72,6 +73,18 @@ test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
 test: lint check-migrations check-deploy test-sqlite test-postgres
+
+# The production shape on this machine (docs/deploy.md): nginx with TLS on https://127.0.0.1:8443 (http 8080
+# redirects), two gunicorn instances, one db_worker, PostgreSQL database portal_prodlocal, production settings.
+# PROD_LOCAL_* variables change ports, database and directory (scripts/prod_local.py --help).
+prod-local: setup
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+	$(PY) scripts/prod_local.py start
+
+# Stops exactly what `make prod-local` started (its pid files); the database and build/prod-local/ stay.
+prod-local-stop:
+	$(PY) scripts/prod_local.py stop
 
 bench: setup
 	$(PY) benchmarks/run.py

@@ -8,6 +8,7 @@ its old and new values (created rows: every value), in the same transaction as t
 """
 
 import datetime
+from contextvars import ContextVar
 
 from auditlog.cid import get_cid
 from auditlog.context import auditlog_disabled
@@ -25,6 +26,9 @@ from .context import Acting, current
 from .models import LogEntry, record_label
 
 _ORIGINAL = {}
+# Set while a logged bulk_update runs Django's own, which calls ``update`` per batch: those rows are logged once,
+# by bulk_update.
+_in_bulk_update: ContextVar[bool] = ContextVar("audit_in_bulk_update", default=False)
 
 
 def _scope_for(model) -> Acting | None:
@@ -72,7 +76,7 @@ def _diffs(model, using: str, pks: list, before: dict, scope: Acting) -> list:
 
 def update(self, **kwargs):
     scope = _scope_for(self.model)
-    if scope is None:
+    if scope is None or _in_bulk_update.get():
         return _ORIGINAL["update"](self, **kwargs)
     with transaction.atomic(using=self.db):
         pks = list(self.values_list("pk", flat=True))
@@ -93,7 +97,11 @@ def bulk_update(self, objs, fields, batch_size=None):
     with transaction.atomic(using=self.db):
         pks = [obj.pk for obj in objs]
         before = self.model._base_manager.using(self.db).in_bulk(pks)
-        rows = _ORIGINAL["bulk_update"](self, objs, fields, batch_size=batch_size)
+        token = _in_bulk_update.set(True)
+        try:
+            rows = _ORIGINAL["bulk_update"](self, objs, fields, batch_size=batch_size)
+        finally:
+            _in_bulk_update.reset(token)
         _log(_diffs(self.model, self.db, pks, before, scope), self.db)
     return rows
 

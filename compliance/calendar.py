@@ -13,11 +13,10 @@ from offerings.domain import periodic_reports, rule_424b, section_10a3
 from offerings.domain.calendar import BusinessCalendar
 from offerings.domain.dates import long_date
 from offerings.domain.facts import RegistrationBundle
-from offerings.models import RegistrationStatement
-from offerings.selectors.facts import registration_bundle
+from offerings.selectors.records import registrations_in_order
 
 from . import conf
-from .selectors import CheckedIssuer, business_calendar, checked_issuer
+from .selectors import CheckedIssuer, business_calendar, checked_registrations
 
 
 @dataclass(frozen=True)
@@ -142,15 +141,11 @@ def periodic_report_events(
 
 def calendar_events(*, start: datetime.date, days: int = 90) -> list[CalendarEvent]:
     """What falls due from ``start`` through ``days`` later, across registrations; an event that several
-    registrations share (an issuer's 10-Q) appears once with all their file numbers."""
+    registrations share (an issuer's 10-Q) appears once with all their file numbers. The facts of every
+    registration are loaded together (``checked_registrations``), in a fixed number of queries."""
     window = Window(start=start, end=start + datetime.timedelta(days=days), calendar=business_calendar())
     events: dict[tuple, CalendarEvent] = {}
-    issuers: dict[int, CheckedIssuer] = {}
-    for registration in RegistrationStatement.objects.select_related("issuer").order_by("file_number"):
-        if registration.issuer_id not in issuers:
-            issuers[registration.issuer_id] = checked_issuer(registration.issuer)
-        issuer = issuers[registration.issuer_id]
-        bundle = registration_bundle(registration, issuer.facts)
+    for _, bundle, issuer in checked_registrations(registrations_in_order()):
         for event in (
             *supplement_filing_events(bundle, window),
             *section_10a3_events(bundle, window),

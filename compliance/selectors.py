@@ -1,5 +1,8 @@
 """The compliance check: load each registration's facts once, apply every rule of ``offerings.domain`` to them.
 
+Across many registrations (``all_findings``, the dashboard) the facts of all of them are loaded together, in a
+fixed number of queries (``checked_registrations``); the rules then run on each registration's facts alone.
+
 The facts come from ``offerings.selectors.facts`` (the same facts the drafting of incorporation supplements
 reads); this module adds what only compliance keeps (closure days, Rule 12b-25 notices) and the findings that
 other apps contribute through ``compliance.signals.registration_checked``.
@@ -25,7 +28,8 @@ from offerings.domain.calendar import BusinessCalendar
 from offerings.domain.facts import IssuerFacts, RegistrationBundle
 from offerings.domain.findings import Finding
 from offerings.models import Issuer, RegistrationStatement
-from offerings.selectors.facts import issuer_facts, registration_bundle
+from offerings.selectors.facts import issuers_facts, registration_bundle, registration_bundles
+from offerings.selectors.records import registrations_in_order
 
 from . import conf, signals
 from .models import ClosureDay, LateFilingNotice, LateFilingNoticeForm
@@ -45,19 +49,58 @@ class CheckedIssuer:
     notices: tuple[periodic_reports.LateFilingNotice, ...]
 
 
-def checked_issuer(issuer: Issuer) -> CheckedIssuer:
-    notices = tuple(
-        periodic_reports.LateFilingNotice(
-            kind=periodic_reports.ReportKind.ANNUAL
-            if n.form == LateFilingNoticeForm.NT_10K
-            else periodic_reports.ReportKind.QUARTERLY,
-            period_end=n.period_end,
-            filed_on=n.filed_on,
-            id=n.pk,
-        )
-        for n in LateFilingNotice.objects.filter(issuer=issuer)
+def _notice(n: LateFilingNotice) -> periodic_reports.LateFilingNotice:
+    return periodic_reports.LateFilingNotice(
+        kind=periodic_reports.ReportKind.ANNUAL
+        if n.form == LateFilingNoticeForm.NT_10K
+        else periodic_reports.ReportKind.QUARTERLY,
+        period_end=n.period_end,
+        filed_on=n.filed_on,
+        id=n.pk,
     )
-    return CheckedIssuer(facts=issuer_facts(issuer), notices=notices)
+
+
+def checked_issuers(issuers: Iterable[Issuer]) -> dict[int, CheckedIssuer]:
+    """``checked_issuer`` of each issuer, keyed by its id, in a fixed number of queries."""
+    issuers = list({i.pk: i for i in issuers}.values())
+    notices: dict[int, list] = {i.pk: [] for i in issuers}
+    for n in LateFilingNotice.objects.filter(issuer__in=notices):
+        notices[n.issuer_id].append(_notice(n))
+    facts = issuers_facts(issuers)
+    return {i.pk: CheckedIssuer(facts=facts[i.pk], notices=tuple(notices[i.pk])) for i in issuers}
+
+
+def checked_issuer(issuer: Issuer) -> CheckedIssuer:
+    return checked_issuers([issuer])[issuer.pk]
+
+
+@dataclass(frozen=True)
+class CheckedRegistrations:
+    """What the check and the calendar read for many registrations, loaded together: each registration's
+    bundle and its issuer's facts and notices, keyed by registration id."""
+
+    registrations: tuple[RegistrationStatement, ...]
+    bundles: dict[int, RegistrationBundle]
+    issuers: dict[int, CheckedIssuer]  # by registration id
+
+    def __iter__(self):
+        for registration in self.registrations:
+            yield registration, self.bundles[registration.pk], self.issuers[registration.pk]
+
+
+def checked_registrations(registrations: Iterable[RegistrationStatement]) -> CheckedRegistrations:
+    """The facts of every registration given, in a fixed number of queries however many there are: one per
+    kind of record (``offerings.selectors.facts.registration_bundles``, ``issuers_facts``) and one for the
+    issuers and their Rule 12b-25 notices."""
+    registrations = tuple(registrations)
+    issuer_ids = {r.issuer_id for r in registrations}
+    by_issuer = checked_issuers(Issuer.objects.filter(pk__in=issuer_ids)) if issuer_ids else {}
+    bundles = registration_bundles(registrations, {pk: issuer.facts for pk, issuer in by_issuer.items()})
+    return CheckedRegistrations(
+        registrations=registrations,
+        bundles=bundles,
+        issuers={r.pk: by_issuer[r.issuer_id] for r in registrations},
+    )
 
 
 def _reconciliation_findings(bundle: RegistrationBundle, issuer: IssuerFacts, as_of: datetime.date) -> list[Finding]:
@@ -125,16 +168,22 @@ def _periodic_findings(issuer: CheckedIssuer, as_of: datetime.date, calendar: Bu
 
 
 def _findings(
-    *, registration: RegistrationStatement, issuer: CheckedIssuer, as_of: datetime.date, calendar: BusinessCalendar
+    *,
+    registration: RegistrationStatement,
+    bundle: RegistrationBundle,
+    issuer: CheckedIssuer,
+    as_of: datetime.date,
+    calendar: BusinessCalendar,
+    batch: signals.CheckBatch | None = None,
 ) -> list[Finding]:
-    bundle = registration_bundle(registration, issuer.facts)
     findings = [
         *_reconciliation_findings(bundle, issuer.facts, as_of),
         *_currency_findings(bundle, as_of, calendar),
         *_periodic_findings(issuer, as_of, calendar),
     ]
+    extra = {"batch": batch} if batch is not None else {}
     for _, contributed in signals.registration_checked.send(
-        RegistrationStatement, registration=registration, as_of=as_of
+        RegistrationStatement, registration=registration, as_of=as_of, **extra
     ):
         findings += contributed
     return sorted((f.checked(as_of) for f in findings), key=Finding.sort_key)
@@ -144,9 +193,11 @@ def findings_for_registration(
     *, registration: RegistrationStatement, as_of: datetime.date, calendar: BusinessCalendar | None = None
 ) -> list[Finding]:
     """Every finding for one registration as of a date: errors first, then by due date."""
+    issuer = checked_issuer(registration.issuer)
     return _findings(
         registration=registration,
-        issuer=checked_issuer(registration.issuer),
+        bundle=registration_bundle(registration, issuer.facts),
+        issuer=issuer,
         as_of=as_of,
         calendar=calendar or business_calendar(),
     )
@@ -155,20 +206,23 @@ def findings_for_registration(
 def all_findings(
     *, as_of: datetime.date, registrations: Iterable[RegistrationStatement] | None = None
 ) -> list[tuple[RegistrationStatement, list[Finding]]]:
-    """Findings for every registration (or those given), in file number order."""
+    """Findings for every registration (or those given), in file number order (or the order given).
+
+    The same findings as ``findings_for_registration`` for each, in a fixed number of queries however many
+    registrations there are: the facts are loaded together (``checked_registrations``) and the receivers of
+    ``registration_checked`` get a ``CheckBatch`` to load theirs together too."""
     calendar = business_calendar()
-    if registrations is None:
-        registrations = RegistrationStatement.objects.select_related("issuer").order_by("file_number")
-    issuers: dict[int, CheckedIssuer] = {}
-    result = []
-    for registration in registrations:
-        if registration.issuer_id not in issuers:
-            issuers[registration.issuer_id] = checked_issuer(registration.issuer)
-        issuer = issuers[registration.issuer_id]
-        result.append(
-            (registration, _findings(registration=registration, issuer=issuer, as_of=as_of, calendar=calendar))
+    checked = checked_registrations(registrations_in_order() if registrations is None else registrations)
+    batch = signals.CheckBatch(checked.registrations)
+    return [
+        (
+            registration,
+            _findings(
+                registration=registration, bundle=bundle, issuer=issuer, as_of=as_of, calendar=calendar, batch=batch
+            ),
         )
-    return result
+        for registration, bundle, issuer in checked
+    ]
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from .models import (
     DeliveryEvent,
     DeliveryMethod,
     DeliveryStatus,
+    NoticeState,
     PackageDocument,
     PackageVersion,
     PublishJob,
@@ -312,7 +313,14 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
     # Five narrow columns so the list fits 1280 px with the filter beside it; the change page has the rest.
     list_display = ["recipient", "state", "sent", "opened", "acknowledged"]
     list_display_links = ["recipient"]
-    list_filter = ["status", "method", NotOpenedFilter, "package_version__registration_statement", "package_version"]
+    list_filter = [
+        "status",
+        "notice_state",  # "Send state unknown": claimed by a worker that stopped; resend deliberately
+        "method",
+        NotOpenedFilter,
+        "package_version__registration_statement",
+        "package_version",
+    ]
     list_select_related = ["package_version__registration_statement"]
     search_fields = ["recipient_name", "recipient_email"]
     readonly_fields = [
@@ -331,6 +339,9 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
         "first_opened_at",
         "acknowledged_at",
         "last_error",
+        "notice_state",
+        "notice_attempt",
+        "notice_updated_at",
         "created_at",
         "notice_preview",
     ]
@@ -355,6 +366,12 @@ class DeliveryAdmin(QueryLimitsMixin, AuditHistoryMixin, admin.ModelAdmin):
 
     @admin.display(description="Status", ordering="status")
     def state(self, obj):
+        if obj.notice_state == NoticeState.UNKNOWN:
+            return format_html(
+                '{}<br><span class="quiet">{}: email send state unknown</span>',
+                obj.get_status_display(),
+                obj.get_method_display(),
+            )
         return format_html('{}<br><span class="quiet">{}</span>', obj.get_status_display(), obj.get_method_display())
 
     @admin.display(description="Sent", ordering="sent_at")

@@ -1,5 +1,9 @@
-"""The delivery check that compliance_check runs for each registration (a ``registration_checked`` receiver),
-and the Django system check of the base URL that personal links start with (``check --deploy``)."""
+"""The delivery checks that compliance_check runs for each registration (``registration_checked`` receivers),
+and the Django system check of the base URL that personal links start with (``check --deploy``).
+
+When the check covers many registrations it sends a ``compliance.signals.CheckBatch``; the receivers then read
+the delivery records of all of them at once (``selectors.coverages``, ``selectors.out_of_date_packages``) on
+their first call, so the dashboard's queries do not grow with the number of registrations."""
 
 import datetime
 
@@ -15,7 +19,7 @@ from . import selectors
 NAMES_SHOWN = 20
 
 
-def delivery_incomplete(sender, *, registration, as_of: datetime.date, **kwargs) -> list[Finding]:
+def delivery_incomplete(sender, *, registration, as_of: datetime.date, batch=None, **kwargs) -> list[Finding]:
     """DELIVERY_INCOMPLETE (warning): recipients who have not been delivered the current package version.
 
     A ``compliance.signals.registration_checked`` receiver (connected in ``DeliveryConfig.ready``).
@@ -24,7 +28,13 @@ def delivery_incomplete(sender, *, registration, as_of: datetime.date, **kwargs)
     not. SEC staff: a supplement reaches an investor only together with the prospectus, so what counts is
     the whole current package. Registrations without investors or selling stockholders with email are silent.
     """
-    result = selectors.coverage(registration=registration, as_of=as_of)
+    if batch is None:
+        result = selectors.coverage(registration=registration, as_of=as_of)
+    else:
+        loaded = batch.load(
+            f"delivery.coverage.{as_of}", lambda regs: selectors.coverages(registrations=regs, as_of=as_of)
+        )
+        result = loaded[registration.pk]
     missing = len(result.without_delivery) + len(result.not_delivered)
     if result.recipients == 0 or missing == 0:
         return []
@@ -89,7 +99,7 @@ def base_url_reachable(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 PUBLISH_NEXT = "publish the next version"
 
 
-def package_out_of_date(sender, *, registration, as_of: datetime.date, **kwargs) -> list[Finding]:
+def package_out_of_date(sender, *, registration, as_of: datetime.date, batch=None, **kwargs) -> list[Finding]:
     """PACKAGE_OUT_OF_DATE (warning): the current package version lacks a document the records now hold.
 
     A ``compliance.signals.registration_checked`` receiver (connected in ``DeliveryConfig.ready``), the rule
@@ -97,10 +107,18 @@ def package_out_of_date(sender, *, registration, as_of: datetime.date, **kwargs)
     delivered with one, that the current version does not carry. It compares the records as they stand, not
     as of ``as_of``. The action: publish the next version and deliver it.
     """
-    reason = selectors.package_out_of_date(registration=registration)
-    if reason is None:
-        return []
-    version = selectors.current_package(registration=registration)
+    if batch is None:
+        reason = selectors.package_out_of_date(registration=registration)
+        if reason is None:
+            return []
+        version = selectors.current_package(registration=registration)
+    else:
+        out_of_date = batch.load(
+            "delivery.out_of_date", lambda regs: selectors.out_of_date_packages(registrations=regs)
+        )
+        if registration.pk not in out_of_date:
+            return []
+        version, reason = out_of_date[registration.pk].package_version, out_of_date[registration.pk].reason
     return [
         Finding(
             code="PACKAGE_OUT_OF_DATE",

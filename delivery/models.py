@@ -148,6 +148,19 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Send failed"
 
 
+class NoticeState(models.TextChoices):
+    """Where the delivery's latest email notice is in the claim-and-record protocol (``services.notices``)."""
+
+    NONE = "none", "No notice requested"
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending (claimed by a worker)"
+    SENT = "sent", "Sent (the mail server accepted it)"
+    FAILED = "failed", "Failed or bounced"
+    # A worker claimed the notice and never recorded the mail server's answer (it stopped): the email may or may
+    # not have gone out. Never resent automatically; staff resend it with the "Resend" action.
+    UNKNOWN = "unknown", "Send state unknown"
+
+
 class Delivery(models.Model):
     """One recipient's delivery of one package version.
 
@@ -194,6 +207,19 @@ class Delivery(models.Model):
         null=True, blank=True, help_text='When the investor clicked "I have received these documents".'
     )
     last_error = models.TextField(blank=True, default="", help_text="The mail server's answer to a failed send.")
+    # The email notice's send protocol (delivery.services.notices): a worker claims a queued notice in its own
+    # committed transaction before sending it and records the mail server's answer after.
+    notice_state = models.CharField(
+        "email notice", max_length=10, choices=NoticeState.choices, default=NoticeState.NONE, editable=False
+    )
+    notice_attempt = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Claims of this delivery's notice so far; the notice's Message-ID names the attempt.",
+    )
+    notice_updated_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the notice was last queued, claimed or answered (UTC)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,6 +244,14 @@ class Delivery(models.Model):
             ),
             models.UniqueConstraint(fields=["token_hash"], name="delivery_unique_token_hash"),
         ]
+        indexes = [
+            # The recovery (recover_notices) looks for notices queued or claimed long ago.
+            models.Index(
+                fields=["notice_state", "notice_updated_at"],
+                condition=Q(notice_state__in=["queued", "sending"]),
+                name="delivery_notice_pending_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_name}: {self.package_version}"
@@ -233,6 +267,8 @@ class EventKind(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged receipt"
     EMAIL_SENT = "email_sent", "Email notice sent"
     EMAIL_FAILED = "email_failed", "Email notice failed"
+    # The worker sending the notice stopped after claiming it and before recording the mail server's answer.
+    EMAIL_UNKNOWN = "email_unknown", "Email notice send state unknown"
     LINK_ISSUED = "link_issued", "Personal link issued"
     LINK_REVOKED = "link_revoked", "Personal link revoked"
     MARKED_DELIVERED = "marked_delivered", "Marked delivered by staff"

@@ -2,10 +2,11 @@
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -20,7 +21,7 @@ from offerings.models import (
     Supplement,
     SupplementStatus,
 )
-from offerings.selectors.records import current_prospectus
+from offerings.selectors.records import current_prospectus, current_prospectuses
 
 from . import tokens
 from .models import (
@@ -40,6 +41,23 @@ DELIVERED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.OPENED, DeliveryStatus
 def current_package(*, registration: RegistrationStatement) -> PackageVersion | None:
     """The latest published package version; earlier versions keep their deliveries and evidence."""
     return registration.package_versions.order_by("-number").first()
+
+
+def current_packages(
+    *, registrations: Sequence[RegistrationStatement], as_of: datetime.date | None = None
+) -> dict[int, PackageVersion | None]:
+    """``current_package`` of each registration, keyed by its id, in one query; with ``as_of``, the latest
+    published on or before that day (UTC), as ``coverage`` counts it."""
+    by_id = {r.pk: r for r in registrations}
+    versions = PackageVersion.objects.all()
+    if as_of is not None:
+        versions = versions.filter(published_at__date__lte=as_of)
+    latest = versions.filter(registration_statement=OuterRef("registration_statement")).order_by("-number")
+    current: dict[int, PackageVersion | None] = dict.fromkeys(by_id)
+    for version in versions.filter(registration_statement__in=by_id, number=Subquery(latest.values("number")[:1])):
+        version.registration_statement = by_id[version.registration_statement_id]
+        current[version.registration_statement_id] = version
+    return current
 
 
 def package_documents(*, package_version: PackageVersion) -> list[PackageDocument]:
@@ -90,8 +108,38 @@ def package_plan(*, registration: RegistrationStatement) -> PackagePlan:
     SEC staff: a supplement delivered without the prospectus does not count, so the prospectus file is
     required, and every supplement must be approved or filed (its frozen PDF is what investors get).
     """
-    problems: list[str] = []
     prospectus = current_prospectus(registration=registration)
+    if prospectus is None:
+        return _plan(registration, None, [])
+    supplements = prospectus.supplements.order_by(*_PLAN_ORDER).prefetch_related("enclosures__report")
+    return _plan(registration, prospectus, supplements)
+
+
+_PLAN_ORDER = ("dated_on", "number", "id")
+
+
+def package_plans(*, registrations: Sequence[RegistrationStatement]) -> dict[int, PackagePlan]:
+    """``package_plan`` of each registration, keyed by its id, in a fixed number of queries."""
+    prospectuses = current_prospectuses(registrations=registrations)
+    current = {p.pk: p for p in prospectuses.values() if p is not None}
+    supplements: dict[int, list[Supplement]] = defaultdict(list)
+    for supplement in (
+        Supplement.objects.filter(prospectus__in=current).order_by(*_PLAN_ORDER).prefetch_related("enclosures__report")
+    ):
+        supplement.prospectus = current[supplement.prospectus_id]  # as ``prospectus.supplements`` sets it
+        supplements[supplement.prospectus_id].append(supplement)
+    return {
+        r.pk: _plan(r, prospectuses[r.pk], supplements[prospectuses[r.pk].pk] if prospectuses[r.pk] else [])
+        for r in registrations
+    }
+
+
+def _plan(
+    registration: RegistrationStatement, prospectus: Prospectus | None, supplements: Iterable[Supplement]
+) -> PackagePlan:
+    """The plan of ``package_plan`` from the current prospectus and its supplements in date order (each with
+    its enclosures and their reports loaded)."""
+    problems: list[str] = []
     if prospectus is None:
         return PackagePlan(registration, None, [], [f"{registration} has no prospectus."])
     documents = [
@@ -101,7 +149,6 @@ def package_plan(*, registration: RegistrationStatement) -> PackagePlan:
         problems.append(
             f"prospectus: {prospectus} has no file. Upload the prospectus (PDF, HTML or text) before publishing."
         )
-    supplements = prospectus.supplements.order_by("dated_on", "number", "id").prefetch_related("enclosures__report")
     seen_reports: set[int] = set()
     for supplement in supplements:
         if supplement.status not in (SupplementStatus.APPROVED, SupplementStatus.FILED):
@@ -154,15 +201,32 @@ def recipients(*, registration: RegistrationStatement) -> list[Recipient]:
     A selling stockholder whose email matches an investor of the same registration is that investor and
     receives one delivery, the investor's.
     """
-    result = [
-        Recipient(i.name, i.email or "", i.postal_address, investor=i)
-        for i in Investor.objects.filter(registration_statement=registration).order_by("id")
-    ]
+    investors = Investor.objects.filter(registration_statement=registration).order_by("id")
+    holders = _holders_with_email().filter(registration_statement=registration).order_by("id")
+    return _recipients(investors, holders)
+
+
+def _holders_with_email() -> QuerySet[SellingStockholder]:
+    return SellingStockholder.objects.filter(email__isnull=False).exclude(email="")
+
+
+def recipients_by_registration(*, registrations: Sequence[RegistrationStatement]) -> dict[int, list[Recipient]]:
+    """``recipients`` of each registration, keyed by its id, in two queries."""
+    ids = [r.pk for r in registrations]
+    investors: dict[int, list[Investor]] = defaultdict(list)
+    for investor in Investor.objects.filter(registration_statement__in=ids).order_by("id"):
+        investors[investor.registration_statement_id].append(investor)
+    holders: dict[int, list[SellingStockholder]] = defaultdict(list)
+    for holder in _holders_with_email().filter(registration_statement__in=ids).order_by("id"):
+        holders[holder.registration_statement_id].append(holder)
+    return {pk: _recipients(investors[pk], holders[pk]) for pk in ids}
+
+
+def _recipients(investors: Iterable[Investor], holders: Iterable[SellingStockholder]) -> list[Recipient]:
+    """The recipients from a registration's investors and its selling stockholders with email, each by id."""
+    result = [Recipient(i.name, i.email or "", i.postal_address, investor=i) for i in investors]
     investor_emails = {r.email.lower() for r in result if r.email}
-    holders = SellingStockholder.objects.filter(registration_statement=registration, email__isnull=False).exclude(
-        email=""
-    )
-    for holder in holders.order_by("id"):
+    for holder in holders:
         if holder.email.lower() in investor_emails:
             continue
         investor_emails.add(holder.email.lower())
@@ -343,11 +407,39 @@ def coverage(*, registration: RegistrationStatement, as_of: datetime.date | None
     version = versions.first()
     everyone = recipients(registration=registration)
     if version is None:
+        return _coverage(None, everyone, [])
+    return _coverage(
+        version, everyone, version.deliveries.values_list("investor_id", "selling_stockholder_id", "status")
+    )
+
+
+def coverages(
+    *, registrations: Sequence[RegistrationStatement], as_of: datetime.date | None = None
+) -> dict[int, Coverage]:
+    """``coverage`` of each registration, keyed by its id, in four queries however many there are."""
+    versions = current_packages(registrations=registrations, as_of=as_of)
+    everyone = recipients_by_registration(registrations=registrations)
+    rows: dict[int, list[tuple]] = defaultdict(list)
+    published = [v.pk for v in versions.values() if v is not None]
+    for version_id, *row in (
+        Delivery.objects.filter(package_version__in=published)
+        .order_by("package_version_id", "id")
+        .values_list("package_version_id", "investor_id", "selling_stockholder_id", "status")
+    ):
+        rows[version_id].append(row)
+    return {
+        r.pk: _coverage(versions[r.pk], everyone[r.pk], rows[versions[r.pk].pk] if versions[r.pk] else [])
+        for r in registrations
+    }
+
+
+def _coverage(version: PackageVersion | None, everyone: list[Recipient], rows: Iterable) -> Coverage:
+    """Rule: a recipient is delivered once the version's delivery to them is sent, opened or acknowledged;
+    ``rows`` are the version's deliveries (investor id, selling stockholder id, status) in id order."""
+    if version is None:
         return Coverage(None, len(everyone), [r.name for r in everyone], [])
     statuses: dict[tuple[str, int], str] = {}
-    for investor_id, holder_id, status in version.deliveries.values_list(
-        "investor_id", "selling_stockholder_id", "status"
-    ):
+    for investor_id, holder_id, status in rows:
         key = ("investor", investor_id) if investor_id else ("selling_stockholder", holder_id)
         statuses[key] = status
     without, undelivered = [], []
@@ -409,8 +501,37 @@ def package_out_of_date(*, registration: RegistrationStatement) -> str | None:
     version = current_package(registration=registration)
     if version is None:
         return None
-    plan = package_plan(registration=registration)
-    missing = missing_documents(deliverable_plan(plan), package_documents(package_version=version))
+    return _out_of_date_reason(
+        version, package_plan(registration=registration), package_documents(package_version=version)
+    )
+
+
+@dataclass(frozen=True)
+class OutOfDate:
+    package_version: PackageVersion
+    reason: str  # what ``package_out_of_date`` says
+
+
+def out_of_date_packages(*, registrations: Sequence[RegistrationStatement]) -> dict[int, OutOfDate]:
+    """The registrations given whose current package is out of date (``package_out_of_date``), keyed by id,
+    with that version and the reason: a fixed number of queries however many registrations there are."""
+    versions = {pk: v for pk, v in current_packages(registrations=registrations).items() if v is not None}
+    plans = package_plans(registrations=[r for r in registrations if r.pk in versions])
+    documents: dict[int, list[PackageDocument]] = defaultdict(list)
+    for document in PackageDocument.objects.filter(package_version__in=versions.values()).order_by(
+        "package_version_id", "position"
+    ):
+        documents[document.package_version_id].append(document)
+    result = {}
+    for pk, version in versions.items():
+        reason = _out_of_date_reason(version, plans[pk], documents[version.pk])
+        if reason is not None:
+            result[pk] = OutOfDate(version, reason)
+    return result
+
+
+def _out_of_date_reason(version: PackageVersion, plan: PackagePlan, documents: list[PackageDocument]) -> str | None:
+    missing = missing_documents(deliverable_plan(plan), documents)
     if not missing:
         return None
     reason = f"{_described(missing[0])} after package v{version.number} was published"

@@ -32,7 +32,11 @@ def _hash_stream(handle: BinaryIO) -> tuple[str, int]:
 def open_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> BinaryIO:
     """Open a stored file positioned at its start, after checking it against its SHA-256 (and size).
 
-    Raises ``StoredFileIntegrityError`` (closing the file) when the bytes differ from the record.
+    Each call opens a new handle from the storage (never a model's ``FieldFile``, which caches the file it
+    opened): two requests, in two threads of one worker, never read through one file object. The bytes are
+    hashed in ``CHUNK_BYTES`` reads; what the caller then reads from the handle is what was hashed (a local
+    file, or the spool an S3 object was read into). Raises ``StoredFileIntegrityError`` (closing the file) when
+    the bytes differ from the record.
     """
     handle = storage.open(name, "rb")
     try:
@@ -44,6 +48,12 @@ def open_verified(*, storage: Storage, name: str, sha256: str, size: int | None 
         handle.close()
         raise
     return handle
+
+
+def check_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> None:
+    """Check a stored file against its SHA-256 (and size), reading it in chunks, and close it again: for a
+    download that another server (nginx, X-Accel-Redirect) sends. Raises ``StoredFileIntegrityError``."""
+    open_verified(storage=storage, name=name, sha256=sha256, size=size).close()
 
 
 def read_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> bytes:

@@ -4,7 +4,9 @@ Four lists, each shown only to a user who may see its records: open compliance f
 ``compliance.view_findings`` and the view permission of the finding's record), supplements in draft or in
 review (``offerings.view_supplement``), approved supplements not yet filed with their Rule 424(b) deadline
 (``offerings.view_supplement``), and registrations whose current package is out of date
-(``delivery.view_packageversion``). The portal layer may read every app; the reads are the apps' selectors.
+(``delivery.view_packageversion``). The portal layer may read every app; the reads are the apps' selectors,
+each of which loads its records for every registration at once, so the page's queries do not grow with the
+number of registrations.
 """
 
 import datetime
@@ -15,13 +17,13 @@ from django.urls import NoReverseMatch, reverse
 from compliance import conf
 from compliance.selectors import business_calendar, dashboard_rows, subject_label, subject_labels, subject_model
 from compliance.views import FINDINGS_PERMISSION
-from delivery.selectors import package_out_of_date
+from delivery.selectors import out_of_date_packages
 from offerings.domain.calendar import OutOfRangeError
 from offerings.domain.dates import long_date
 from offerings.domain.findings import Severity
 from offerings.domain.rule_424b import rule_424b_due_on
-from offerings.models import RegistrationStatement, Supplement, SupplementStatus
-from offerings.selectors.records import edgar_today
+from offerings.models import Supplement, SupplementStatus
+from offerings.selectors.records import edgar_today, registrations_in_order, supplements_in_status
 
 # Items listed per kind; the count and the "see all" link cover the rest.
 SHOWN_PER_KIND = 10
@@ -99,14 +101,6 @@ def open_findings(user, as_of: datetime.date) -> Attention | None:
     return _kept(group, items)
 
 
-def _supplements(*statuses: str):
-    return (
-        Supplement.objects.filter(status__in=statuses)
-        .select_related("prospectus__registration_statement")
-        .order_by("dated_on", "pk")
-    )
-
-
 def _supplement_list_url(*statuses: str) -> str:
     return reverse("admin:offerings_supplement_changelist") + "?status__in=" + ",".join(statuses)
 
@@ -117,7 +111,7 @@ def drafts_awaiting_review(user) -> Attention | None:
         return None
     statuses = (SupplementStatus.REVIEW, SupplementStatus.DRAFT)
     group = Attention("drafts", "Supplements awaiting review", all_url=_supplement_list_url(*statuses))
-    found = sorted(_supplements(*statuses), key=lambda s: s.status != SupplementStatus.REVIEW)
+    found = sorted(supplements_in_status(*statuses), key=lambda s: s.status != SupplementStatus.REVIEW)
     items = [
         Item(str(s), _change_url("offerings", "supplement", s.pk), s.get_status_display(), severity=s.status)
         for s in found
@@ -152,7 +146,7 @@ def filings_due(user) -> Attention | None:
     group = Attention("filings", "Filings due", all_url=_supplement_list_url(SupplementStatus.APPROVED))
     calendar, business_days = business_calendar(), conf.rule_424b_business_days()
     found = []
-    for supplement in _supplements(SupplementStatus.APPROVED).filter(filed_on__isnull=True):
+    for supplement in supplements_in_status(SupplementStatus.APPROVED).filter(filed_on__isnull=True):
         detail, due = _filing_detail(supplement, calendar, business_days)
         item = Item(str(supplement), _change_url("offerings", "supplement", supplement.pk), detail, "warning")
         found.append((due or datetime.date.max, item))
@@ -161,16 +155,19 @@ def filings_due(user) -> Attention | None:
 
 def packages_out_of_date(user) -> Attention | None:
     """Registrations whose current package version lacks a document the records now hold
-    (``delivery.selectors.package_out_of_date``), linking to the registration's package versions."""
+    (``delivery.selectors.package_out_of_date``, read for every registration at once by
+    ``out_of_date_packages``), linking to the registration's package versions."""
     if not _may_view(user, "delivery", "packageversion"):
         return None
     changelist = reverse("admin:delivery_packageversion_changelist")
     group = Attention("packages", "Packages out of date", all_url=changelist)
     items = []
-    for registration in RegistrationStatement.objects.select_related("issuer").order_by("file_number"):
-        reason = package_out_of_date(registration=registration)
-        if reason:
+    registrations = registrations_in_order()
+    out_of_date = out_of_date_packages(registrations=registrations)
+    for registration in registrations:
+        if registration.pk in out_of_date:
             url = f"{changelist}?registration_statement__id__exact={registration.pk}"
+            reason = out_of_date[registration.pk].reason
             items.append(Item(f"{registration} ({registration.issuer})", url, reason, "warning"))
     return _kept(group, items)
 

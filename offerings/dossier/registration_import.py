@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from audit.context import acting
+
 from ..models import (
     Amendment,
     FinancialStatement,
@@ -37,6 +39,9 @@ from ..services.records import delete_record
 from ..services.supplements import record_filed_supplement, save_supplement
 from . import canonical, exporter
 from .schema import Problem, short
+
+# Rows a bulk_create or bulk_update writes per statement.
+BULK_BATCH = 1000
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -279,8 +284,32 @@ class RegistrationImport:
         self.created["holder table"] += 1
 
     # -- holders and investors -----------------------------------------------------------------------------
+    # Thousands of rows: each is checked as the admin would (``full_clean``, without the queries: the
+    # registration is known to exist, and uniqueness is decided here over the whole list, with the database's
+    # constraint behind it), then written with bulk_create / bulk_update, whose audit entries ``audit.bulk``
+    # writes one per row. Nothing is written while any problem stands: the import then fails whole.
+    def valid_row(self, record, path: str) -> bool:
+        try:
+            record.full_clean(exclude=["registration_statement"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            self.report(exc, path)
+            return False
+        return True
+
+    def write_rows(self, model, new: list, changed: dict, fields: list[str]) -> None:
+        if self.problems:
+            return
+        with acting(self.actor):
+            if new:
+                model.objects.bulk_create(new, batch_size=BULK_BATCH)
+            if changed:
+                model.objects.bulk_update(list(changed.values()), fields, batch_size=BULK_BATCH)
+
     def holders(self, registration: RegistrationStatement) -> None:
         existing = {h.name: h for h in registration.selling_stockholders.all()}
+        new: list[SellingStockholder] = []
+        changed: dict[int, SellingStockholder] = {}
+        fields = ["shares_owned_before", "shares_offered", "shares_owned_after", "percent_after", "relationship"]
         for index, item in enumerate(self.data.get("selling_stockholders") or []):
             path = f"$.selling_stockholders[{index}]"
             values = {
@@ -294,31 +323,45 @@ class RegistrationImport:
             holder = existing.get(item["name"])
             if holder is None:
                 holder = SellingStockholder(registration_statement=registration, name=item["name"], **values)
-                if self.save(holder, path):
+                if self.valid_row(holder, path):
                     self.created["selling stockholder"] += 1
                     existing[holder.name] = holder
-            elif self.differ(path, f"Selling stockholder {holder.name}", holder, values) and self.save(holder, path):
+                    new.append(holder)
+            elif self.differ(path, f"Selling stockholder {holder.name}", holder, values) and self.valid_row(
+                holder, path
+            ):
                 self.updated["selling stockholder"] += 1
+                if holder.pk is not None:
+                    changed[holder.pk] = holder
+        self.write_rows(SellingStockholder, new, changed, [*fields, "email"])
 
     def investors(self, registration: RegistrationStatement) -> None:
         stored = list(registration.investors.all())
         by_email = {i.email.lower(): i for i in stored if i.email}
         by_name = {i.name: i for i in stored if not i.email}
+        new: list[Investor] = []
+        changed: dict[int, Investor] = {}
         for index, item in enumerate(self.data.get("investors") or []):
             path = f"$.investors[{index}]"
             email = item.get("email")
             investor = by_email.get(email.lower()) if email else by_name.get(item["name"])
             values = {"name": item["name"], "postal_address": item.get("postal_address") or ""}
             if investor is None:
+                # The references check refuses an email listed twice, and a stored one is matched above
+                # (case-insensitively), so the unique constraint on (registration, email) holds.
                 investor = Investor(registration_statement=registration, email=email, **values)
-                if self.save(investor, path):
+                if self.valid_row(investor, path):
                     self.created["investor"] += 1
+                    new.append(investor)
                     if email:
                         by_email[email.lower()] = investor
                     else:
                         by_name[investor.name] = investor
-            elif self.differ(path, f"Investor {investor.name}", investor, values) and self.save(investor, path):
+            elif self.differ(path, f"Investor {investor.name}", investor, values) and self.valid_row(investor, path):
                 self.updated["investor"] += 1
+                if investor.pk is not None:
+                    changed[investor.pk] = investor
+        self.write_rows(Investor, new, changed, ["name", "postal_address"])
 
 
 class SupplementImport:

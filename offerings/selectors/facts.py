@@ -1,25 +1,37 @@
 """The offering records as the rules' plain facts (``offerings.domain.facts``), loaded once per issuer.
 
 The compliance check and the drafting of incorporation supplements both read these, so both apply a rule
-to the same facts.
+to the same facts. Each loader takes many records at once (``issuers_facts``, ``registrations_facts``,
+``registration_bundles``: one query per kind of record, however many there are); the one-record functions
+(``issuer_facts``, ``registration_facts``, ``registration_bundle``) are those loaders given one record, so
+there is one way the facts are read.
 """
 
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch, prefetch_related_objects
 
 from ..domain import facts
 from ..models import (
+    Amendment,
+    Condition,
     HolderTable,
     Issuer,
+    Offering,
     PeriodicReport,
+    Prospectus,
     RegisteredAmount,
     RegistrationStatement,
     Security,
     Supplement,
     SupplementEvent,
 )
-from .records import current_prospectus
+from .records import current_prospectuses
+
+_Record = TypeVar("_Record", bound=Model)
 
 
 def _decimal(value) -> Decimal | None:
@@ -113,69 +125,102 @@ def registered_amount_fact(amount: RegisteredAmount) -> facts.RegisteredAmountFa
     )
 
 
-def issuer_facts(issuer: Issuer) -> facts.IssuerFacts:
-    """The issuer's periodic reports, securities, offerings and conditions."""
-    reports = tuple(report_fact(r) for r in issuer.periodic_reports.all())
-    securities = {
-        s.pk: security_fact(s, with_terms_changes=True) for s in issuer.securities.prefetch_related("terms_changes")
-    }
-    offerings = {
-        o.pk: facts.OfferingFacts(
-            id=o.pk,
-            title=o.title,
-            units_sold=o.units_sold,
-            unit_quantities={c.security_id: Decimal(c.quantity) for c in o.unit_components.all()},
-        )
-        for o in issuer.offerings.prefetch_related("unit_components")
-    }
-    conditions = tuple(
-        facts.ConditionFacts(
-            id=c.pk,
-            description=c.description,
-            restricts=tuple(s.pk for s in c.restricts.all()),
-            satisfied_on=c.satisfied_on,
-        )
-        for c in issuer.conditions.prefetch_related("restricts")
-    )
+def _by(records: Iterable[_Record], key: str) -> dict[int, list[_Record]]:
+    """The records grouped by the id in ``key`` (a foreign key's attname), each group in query order."""
+    grouped: dict[int, list[_Record]] = defaultdict(list)
+    for record in records:
+        grouped[getattr(record, key)].append(record)
+    return grouped
+
+
+def _issuer_fact(issuer: Issuer, reports, securities, offerings, conditions) -> facts.IssuerFacts:
     return facts.IssuerFacts(
         id=issuer.pk,
         name=issuer.name,
         fiscal_year_end=issuer.fiscal_year_end,
         filer_category=issuer.filer_category,
-        reports=reports,
-        securities=securities,
-        offerings=offerings,
-        conditions=conditions,
+        reports=tuple(report_fact(r) for r in reports),
+        securities={s.pk: security_fact(s, with_terms_changes=True) for s in securities},
+        offerings={
+            o.pk: facts.OfferingFacts(
+                id=o.pk,
+                title=o.title,
+                units_sold=o.units_sold,
+                unit_quantities={c.security_id: Decimal(c.quantity) for c in o.unit_components.all()},
+            )
+            for o in offerings
+        },
+        conditions=tuple(
+            facts.ConditionFacts(
+                id=c.pk,
+                description=c.description,
+                restricts=tuple(s.pk for s in c.restricts.all()),
+                satisfied_on=c.satisfied_on,
+            )
+            for c in conditions
+        ),
         foreign_private_issuer=issuer.foreign_private_issuer,
     )
 
 
-def registration_facts(registration: RegistrationStatement, issuer: facts.IssuerFacts) -> facts.RegistrationFacts:
-    """The registration's prospectus, amendments and supplements, with the issuer's reports."""
-    prospectus = current_prospectus(registration=registration)
-    tables = Prefetch("holder_tables", queryset=HolderTable.objects.prefetch_related("rows"))
-    supplements = (
-        Supplement.objects.filter(prospectus__registration_statement=registration)
-        .select_related("prospectus__registration_statement")
-        .prefetch_related("incorporations", "attachments", "events", tables)
+def issuers_facts(issuers: Iterable[Issuer]) -> dict[int, facts.IssuerFacts]:
+    """``issuer_facts`` of each issuer, keyed by its id: seven queries however many issuers there are (reports,
+    securities with their terms changes, offerings with their units, conditions with what they restrict)."""
+    by_id = {i.pk: i for i in issuers}
+    reports = _by(PeriodicReport.objects.filter(issuer__in=by_id), "issuer_id")
+    securities = _by(Security.objects.filter(issuer__in=by_id).prefetch_related("terms_changes"), "issuer_id")
+    offerings = _by(Offering.objects.filter(issuer__in=by_id).prefetch_related("unit_components"), "issuer_id")
+    conditions = _by(Condition.objects.filter(issuer__in=by_id).prefetch_related("restricts"), "issuer_id")
+    return {
+        pk: _issuer_fact(issuer, reports[pk], securities[pk], offerings[pk], conditions[pk])
+        for pk, issuer in by_id.items()
+    }
+
+
+def issuer_facts(issuer: Issuer) -> facts.IssuerFacts:
+    """The issuer's periodic reports, securities, offerings and conditions."""
+    return issuers_facts([issuer])[issuer.pk]
+
+
+def _supplement_fact(s: Supplement) -> facts.SupplementFacts:
+    return facts.SupplementFacts(
+        id=s.pk,
+        label=str(s),
+        rule=s.rule,
+        status=s.status,
+        first_used_on=s.first_used_on,
+        filed_on=s.filed_on,
+        incorporates=tuple(i.report_id for i in s.incorporations.all()),
+        attaches=tuple(a.report_id for a in s.attachments.all()),
+        number=s.number,
+        dated_on=s.dated_on,
+        prospectus_id=s.prospectus_id,
+        holder_tables=tuple(holder_table_fact(t) for t in s.holder_tables.all()),
+        events=tuple(event_fact(e) for e in s.events.all()),
     )
-    prospectus_tables = (
-        tuple(holder_table_fact(t) for t in prospectus.holder_tables.prefetch_related("rows")) if prospectus else ()
+
+
+def _prospectus_fact(prospectus: Prospectus | None) -> facts.ProspectusFacts | None:
+    if prospectus is None:
+        return None
+    return facts.ProspectusFacts(
+        id=prospectus.pk,
+        dated_on=prospectus.dated_on,
+        information_as_of=prospectus.information_as_of,
+        holder_tables=tuple(holder_table_fact(t) for t in prospectus.holder_tables.all()),
     )
+
+
+def _registration_fact(
+    registration: RegistrationStatement, prospectus, amendments, supplements, issuer: facts.IssuerFacts
+) -> facts.RegistrationFacts:
     return facts.RegistrationFacts(
         id=registration.pk,
         file_number=registration.file_number,
         effective_on=registration.effective_on,
         last_amended_on=registration.last_amended_on,
         forward_incorporation=registration.forward_incorporation,
-        prospectus=facts.ProspectusFacts(
-            id=prospectus.pk,
-            dated_on=prospectus.dated_on,
-            information_as_of=prospectus.information_as_of,
-            holder_tables=prospectus_tables,
-        )
-        if prospectus
-        else None,
+        prospectus=_prospectus_fact(prospectus),
         amendments=tuple(
             facts.AmendmentFacts(
                 id=a.pk,
@@ -184,40 +229,75 @@ def registration_facts(registration: RegistrationStatement, issuer: facts.Issuer
                 effective_on=a.effective_on,
                 annual_report_id=a.annual_report_id,
             )
-            for a in registration.amendments.all()
+            for a in amendments
         ),
-        supplements=tuple(
-            facts.SupplementFacts(
-                id=s.pk,
-                label=str(s),
-                rule=s.rule,
-                status=s.status,
-                first_used_on=s.first_used_on,
-                filed_on=s.filed_on,
-                incorporates=tuple(i.report_id for i in s.incorporations.all()),
-                attaches=tuple(a.report_id for a in s.attachments.all()),
-                number=s.number,
-                dated_on=s.dated_on,
-                prospectus_id=s.prospectus_id,
-                holder_tables=tuple(holder_table_fact(t) for t in s.holder_tables.all()),
-                events=tuple(event_fact(e) for e in s.events.all()),
-            )
-            for s in supplements
-        ),
+        supplements=tuple(_supplement_fact(s) for s in supplements),
         reports=issuer.reports,
         form=registration.form,
         filed_on=registration.filed_on,
     )
 
 
+def _tables() -> Prefetch:
+    return Prefetch("holder_tables", queryset=HolderTable.objects.prefetch_related("rows"))
+
+
+def registrations_facts(
+    registrations: Iterable[RegistrationStatement], issuers: Mapping[int, facts.IssuerFacts]
+) -> dict[int, facts.RegistrationFacts]:
+    """``registration_facts`` of each registration, keyed by its id, with ``issuers`` keyed by issuer id: a fixed
+    number of queries (one per kind of record) however many registrations there are."""
+    registrations = list(registrations)
+    ids = [r.pk for r in registrations]
+    prospectuses = current_prospectuses(registrations=registrations)
+    prefetch_related_objects([p for p in prospectuses.values() if p is not None], _tables())
+    amendments = _by(Amendment.objects.filter(registration_statement__in=ids), "registration_statement_id")
+    supplements = (
+        Supplement.objects.filter(prospectus__registration_statement__in=ids)
+        .select_related("prospectus__registration_statement")
+        .prefetch_related("incorporations", "attachments", "events", _tables())
+    )
+    by_registration: dict[int, list[Supplement]] = defaultdict(list)
+    for supplement in supplements:
+        by_registration[supplement.prospectus.registration_statement_id].append(supplement)
+    return {
+        r.pk: _registration_fact(r, prospectuses[r.pk], amendments[r.pk], by_registration[r.pk], issuers[r.issuer_id])
+        for r in registrations
+    }
+
+
+def registration_facts(registration: RegistrationStatement, issuer: facts.IssuerFacts) -> facts.RegistrationFacts:
+    """The registration's prospectus, amendments and supplements, with the issuer's reports."""
+    return registrations_facts([registration], {registration.issuer_id: issuer})[registration.pk]
+
+
+def _amounts_by_registration(ids: list[int]) -> dict[int, list[RegisteredAmount]]:
+    amounts = RegisteredAmount.objects.filter(registration_statement__in=ids).prefetch_related("components")
+    return _by(amounts, "registration_statement_id")
+
+
 def registered_amount_facts(registration: RegistrationStatement) -> tuple[facts.RegisteredAmountFacts, ...]:
     """What the registration registers, each amount with its described parts."""
-    return tuple(registered_amount_fact(a) for a in registration.registered_amounts.prefetch_related("components"))
+    return tuple(registered_amount_fact(a) for a in _amounts_by_registration([registration.pk])[registration.pk])
+
+
+def registration_bundles(
+    registrations: Iterable[RegistrationStatement], issuers: Mapping[int, facts.IssuerFacts]
+) -> dict[int, facts.RegistrationBundle]:
+    """``registration_bundle`` of each registration, keyed by its id (``issuers`` keyed by issuer id), in a fixed
+    number of queries: what the compliance check and the calendar read for every registration at once."""
+    registrations = list(registrations)
+    registration_facts_by_id = registrations_facts(registrations, issuers)
+    amounts = _amounts_by_registration([r.pk for r in registrations])
+    return {
+        r.pk: facts.RegistrationBundle(
+            registration=registration_facts_by_id[r.pk],
+            amounts=tuple(registered_amount_fact(a) for a in amounts[r.pk]),
+            stated_proceeds=_decimal(r.stated_proceeds_if_exercised),
+        )
+        for r in registrations
+    }
 
 
 def registration_bundle(registration: RegistrationStatement, issuer: facts.IssuerFacts) -> facts.RegistrationBundle:
-    return facts.RegistrationBundle(
-        registration=registration_facts(registration, issuer),
-        amounts=registered_amount_facts(registration),
-        stated_proceeds=_decimal(registration.stated_proceeds_if_exercised),
-    )
+    return registration_bundles([registration], {registration.issuer_id: issuer})[registration.pk]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from csp import constants as _csp_constants
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -30,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    # The request id of every log line and the X-Request-ID response header (portal/request_id.py).
+    "django_guid",
     "auditlog",
     "audit",
     "offerings",
@@ -39,8 +42,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: refuses a request body over PORTAL_REQUEST_MAX_BYTES (413) before anything reads it.
+    # Operations (issue 14, docs/operations.md): the request id (a malformed incoming X-Request-ID dropped, then
+    # django-guid's), the request log line (PORTAL_REQUEST_LOG), and /health/ answered before the Host check and
+    # the HTTPS redirect. None of them reads the request body.
+    "portal.request_id.RequestIdHeaderMiddleware",
+    "django_guid.middleware.guid_middleware",
+    "portal.logs.RequestLogMiddleware",
+    # Refuses a request body over PORTAL_REQUEST_MAX_BYTES (413) before anything reads it.
     "portal.limits.RequestSizeLimitMiddleware",
+    "portal.health.HealthProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "portal.headers.PermissionsPolicyMiddleware",
@@ -108,10 +118,56 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticfiles
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
+# Shared storage (issue 14, docs/storage.md). Where uploaded documents, package documents and frozen renditions
+# are kept: "filesystem" (MEDIA_ROOT: one machine, or a mount every machine shares) or "s3" (an S3-compatible
+# bucket through django-storages, portal.storage.S3Storage: never overwrites a name, private objects, no signed
+# URLs; investors download only through the portal, which checks each file's SHA-256 on every download).
+PORTAL_STORAGE = env.str("PORTAL_STORAGE", default="filesystem")
+# With PORTAL_STORAGE=s3: the bucket (required), the endpoint URL (empty: AWS's own) and the region (empty: boto3's
+# default). Credentials are boto3's: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance/task role.
+PORTAL_S3_BUCKET = env.str("PORTAL_S3_BUCKET", default="")
+PORTAL_S3_ENDPOINT_URL = env.str("PORTAL_S3_ENDPOINT_URL", default="")
+PORTAL_S3_REGION = env.str("PORTAL_S3_REGION", default="")
+# The canned ACL every object is written with; empty sends none (for a bucket whose ACLs are disabled, where the
+# bucket policy alone keeps objects private).
+PORTAL_S3_ACL = env.str("PORTAL_S3_ACL", default="private")
+# Bytes of an object read from S3 held in memory before its download spools to a temporary file on disk.
+PORTAL_S3_SPOOL_MEMORY_BYTES = env.int("PORTAL_S3_SPOOL_MEMORY_BYTES", default=2 * 1024 * 1024)
+if PORTAL_STORAGE == "filesystem":
+    _DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif PORTAL_STORAGE == "s3":
+    if not PORTAL_S3_BUCKET:
+        raise ImproperlyConfigured("PORTAL_STORAGE=s3 needs PORTAL_S3_BUCKET, the bucket's name.")
+    _DEFAULT_STORAGE = {
+        "BACKEND": "portal.storage.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PORTAL_S3_BUCKET,
+            "endpoint_url": PORTAL_S3_ENDPOINT_URL or None,
+            "region_name": PORTAL_S3_REGION or None,
+            "default_acl": PORTAL_S3_ACL or None,
+            "querystring_auth": False,  # url() never carries a signature: a private object's URL opens nothing
+            "file_overwrite": False,
+            "max_memory_size": PORTAL_S3_SPOOL_MEMORY_BYTES,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"PORTAL_STORAGE is {PORTAL_STORAGE!r}; it is 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Downloads served by nginx (docs/storage.md). Empty (the default): the portal streams each download itself. Set
+# (e.g. "/_protected/") with PORTAL_STORAGE=filesystem: the portal checks the file's SHA-256, records the evidence
+# and answers with an empty body and "X-Accel-Redirect: <prefix><name>"; nginx then sends the file from
+# `location /_protected/ { internal; alias <MEDIA_ROOT>/; }`. With S3 the portal streams the download either way.
+PORTAL_DOWNLOAD_ACCEL_PREFIX = env.str("PORTAL_DOWNLOAD_ACCEL_PREFIX", default="")
+if PORTAL_DOWNLOAD_ACCEL_PREFIX and not (
+    PORTAL_DOWNLOAD_ACCEL_PREFIX.startswith("/") and PORTAL_DOWNLOAD_ACCEL_PREFIX.endswith("/")
+):
+    raise ImproperlyConfigured(
+        f"PORTAL_DOWNLOAD_ACCEL_PREFIX is {PORTAL_DOWNLOAD_ACCEL_PREFIX!r}; it starts and ends with '/' "
+        "(e.g. /_protected/)."
+    )
 
 # Size limits and bounded work (issue 12): every limit is checked before the bytes are read (portal/limits.py,
 # the upload forms, the commands); heavy conversions run in a child process with a time and a memory limit.
@@ -153,6 +209,10 @@ TASKS = {
 DELIVERY_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DELIVERY_LINK_DAYS = env.int("PORTAL_DELIVERY_LINK_DAYS", default=90)
 DELIVERY_SEND_BATCH_SIZE = env.int("PORTAL_DELIVERY_SEND_BATCH_SIZE", default=100)
+# Email notices' crash safety (delivery/services/notices.py, `manage.py recover_notices`): a notice a worker claimed
+# this many seconds ago without recording the mail server's answer is "send state unknown" (never resent by
+# itself); one queued this long ago and never claimed is queued again. Keep it above EMAIL_TIMEOUT.
+DELIVERY_NOTICE_STALE_SECONDS = env.int("PORTAL_NOTICE_STALE_SECONDS", default=900)
 DELIVERY_TRUST_X_FORWARDED_FOR = env.bool("PORTAL_TRUST_X_FORWARDED_FOR", default=False)
 DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT = env.bool("PORTAL_DELIVERY_EVIDENCE_SYNCHRONOUS_COMMIT", default=True)
 
@@ -184,7 +244,15 @@ AUDIT_TRACKED_APPS = ["offerings", "documents", "compliance", "delivery"]
 AUDIT_UNTRACKED_MODELS = ["delivery.DeliveryEvent"]
 # Left out of every entry: a timestamp every save changes, and the hash that opens an investor's personal link;
 # a publish job's progress line (size limits, issue 12: its status changes are logged, not every step).
-AUDIT_UNTRACKED_FIELDS = ["updated_at", "delivery.Delivery.token_hash", "delivery.PublishJob.progress"]
+AUDIT_UNTRACKED_FIELDS = [
+    "updated_at",
+    "delivery.Delivery.token_hash",
+    "delivery.PublishJob.progress",
+    # The email notice's send-protocol bookkeeping; what was sent and when is in the delivery's evidence events.
+    "delivery.Delivery.notice_state",
+    "delivery.Delivery.notice_attempt",
+    "delivery.Delivery.notice_updated_at",
+]
 # The record an audit report is for, and the field that names it: `audit_report 333-105026`.
 AUDIT_REPORT_SUBJECT = "offerings.RegistrationStatement.file_number"
 # The client address on audit entries comes from X-Forwarded-For only behind a proxy that overwrites it.
@@ -275,16 +343,53 @@ PORTAL_PERMISSIONS_POLICY = env(
 SECURE_REFERRER_POLICY = env("DJANGO_SECURE_REFERRER_POLICY", default="same-origin")
 SECURE_CROSS_ORIGIN_OPENER_POLICY = env("DJANGO_SECURE_CROSS_ORIGIN_OPENER_POLICY", default="same-origin")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every page and font at INFO; axes every successful sign-in and clean-up (the audit trail
-    # records sign-ins; its failures and lockouts are WARNING).
-    "loggers": {
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
-    },
-}
+# Operations (issue 14, docs/operations.md): health, logs, request id.
+# A ready task of the database queue waiting longer than this many seconds fails /health/'s "queue" check.
+PORTAL_HEALTH_QUEUE_MAX_WAIT_SECONDS = env.int("PORTAL_HEALTH_QUEUE_MAX_WAIT_SECONDS", default=300)
+# Log lines: "text" (the message alone; development and tests) or "json" (one JSON object a line with timestamp,
+# level, logger, request_id, message; production's default). Personal-link tokens are redacted either way.
+PORTAL_LOG_FORMAT = env("PORTAL_LOG_FORMAT", default="text")
+# One "portal.request" line per request (method, path, status, duration). Off here: runserver logs requests itself.
+PORTAL_REQUEST_LOG = env.bool("PORTAL_REQUEST_LOG", default=False)
+# django-guid: the request id comes from, and goes back in, X-Request-ID; an incoming value is taken as it is once
+# portal.request_id has dropped a malformed one; no CORS header (the portal serves no other origin).
+DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "VALIDATE_GUID": False, "EXPOSE_HEADER": False}
+
+
+def logging_config(log_format: str) -> dict:
+    """The LOGGING setting for "text" or "json" lines; production.py calls it again with its own default."""
+    if log_format not in ("text", "json"):
+        raise ImproperlyConfigured(f"PORTAL_LOG_FORMAT is {log_format!r}; it is 'text' or 'json'.")
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"},
+            "redact_tokens": {"()": "portal.logs.RedactTokens"},
+        },
+        "formatters": {"text": {"()": "portal.logs.TextFormatter"}, "json": {"()": "portal.logs.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "filters": ["request_id", "redact_tokens"],
+                "formatter": log_format,
+            }
+        },
+        "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+        # WeasyPrint logs every page and font at INFO; axes every successful sign-in and clean-up (the audit trail
+        # records sign-ins; its failures and lockouts are WARNING).
+        "loggers": {
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
+            "axes": {"level": "WARNING"},
+            # Django's own handlers (a console one when DEBUG, runserver's) replaced by the one above: every line
+            # of theirs gets the same format and redaction.
+            "django": {"handlers": [], "level": "INFO", "propagate": True},
+            "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+            # django-guid logs each request's id at INFO; its warnings stay.
+            "django_guid": {"level": "WARNING"},
+        },
+    }
+
+
+LOGGING = logging_config(PORTAL_LOG_FORMAT)

@@ -1,5 +1,5 @@
 from .base import *  # noqa: F403
-from .base import env
+from .base import MIDDLEWARE, STORAGES, env, logging_config
 
 DEBUG = False
 # No default: production refuses to start without a secret key.
@@ -10,6 +10,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# Operations (issue 14): a load balancer probes /health/ over plain HTTP; portal.health answers it before this
+# redirect in any case, and the exemption keeps it so if the middleware order changes.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Security headers (issue 12): HSTS for one year, subdomains included, eligible for the browsers' preload list.
@@ -26,3 +29,17 @@ PORTAL_REQUIRE_MFA = env.bool("PORTAL_REQUIRE_MFA", default=True)
 # default the database's table portal_cache (made by delivery's migration 0004; 100,000 counters before culling).
 # Redis counts atomically: CACHE_URL=redis://host:6379/1 (install the `redis` package).
 CACHES = {"default": env.cache("CACHE_URL", default="dbcache://portal_cache?max_entries=100000")}
+
+# Operations (issue 14, docs/operations.md): JSON log lines and a line per request by default.
+PORTAL_LOG_FORMAT = env("PORTAL_LOG_FORMAT", default="json")
+PORTAL_REQUEST_LOG = env.bool("PORTAL_REQUEST_LOG", default=True)
+LOGGING = logging_config(PORTAL_LOG_FORMAT)
+# Static files under content-hashed names, compressed by collectstatic (gzip; Brotli too when the brotli package is
+# installed) with WhiteNoise's storage on Django's ManifestStaticFilesStorage, served by WhiteNoise's middleware
+# right after SecurityMiddleware, with far-future cache headers. `manage.py collectstatic` must run before the
+# portal starts: a template naming a static file missing from the manifest fails to render.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+MIDDLEWARE = [*MIDDLEWARE]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+)
