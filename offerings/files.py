@@ -6,11 +6,20 @@ just to be hashed.
 """
 
 import hashlib
+import os
+import threading
+import time
 from typing import BinaryIO
 
-from django.core.files.storage import Storage
+from django.core.files.storage import FileSystemStorage, Storage
 
 CHUNK_BYTES = 1 << 20
+# A file changed this recently is always hashed: the kernel's file clock ticks in milliseconds, so a write just
+# after a check could leave the same times behind.
+SETTLED_SECONDS = 2.0
+REMEMBERED_FILES = 10_000
+_verified: dict[tuple[str, str], tuple[int, int, int, int, int]] = {}
+_verified_lock = threading.Lock()
 
 
 class StoredFileIntegrityError(Exception):
@@ -50,10 +59,42 @@ def open_verified(*, storage: Storage, name: str, sha256: str, size: int | None 
     return handle
 
 
+def _fingerprint(path: str) -> tuple[int, int, int, int, int]:
+    stat = os.stat(path)
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
 def check_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> None:
     """Check a stored file against its SHA-256 (and size), reading it in chunks, and close it again: for a
-    download that another server (nginx, X-Accel-Redirect) sends. Raises ``StoredFileIntegrityError``."""
+    download that another server (nginx, X-Accel-Redirect) sends. Raises ``StoredFileIntegrityError``.
+
+    On the filesystem a file is hashed again only when it may have changed: this process remembers the device,
+    inode, size, modification and change times a file had when it last hashed correctly, and any write, rename
+    or ``touch`` gives it a new change time (which no user can set back). A file changed in the last
+    ``SETTLED_SECONDS`` is always hashed. So a download costs a ``stat`` whatever the file's size, and a
+    tampered file is still refused.
+    """
+    if not isinstance(storage, FileSystemStorage):
+        open_verified(storage=storage, name=name, sha256=sha256, size=size).close()
+        return
+    path = storage.path(name)
+    key = (path, sha256)
+    try:
+        before = _fingerprint(path)
+    except FileNotFoundError as error:
+        raise StoredFileIntegrityError(f"{name}: the stored file is missing.") from error
+    if size is not None and before[2] != size:
+        raise StoredFileIntegrityError(f"{name}: the stored file does not match its recorded SHA-256 and size.")
+    with _verified_lock:
+        if _verified.get(key) == before:
+            return
     open_verified(storage=storage, name=name, sha256=sha256, size=size).close()
+    settled = time.time() - before[4] / 1e9 > SETTLED_SECONDS
+    if settled and _fingerprint(path) == before:
+        with _verified_lock:
+            if len(_verified) >= REMEMBERED_FILES:
+                _verified.clear()
+            _verified[key] = before
 
 
 def read_verified(*, storage: Storage, name: str, sha256: str, size: int | None = None) -> bytes:

@@ -3,6 +3,7 @@ once, and X-Accel-Redirect to nginx when PORTAL_DOWNLOAD_ACCEL_PREFIX is set."""
 
 import hashlib
 import threading
+import time
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -151,3 +152,49 @@ def test_with_an_accel_prefix_and_s3_the_portal_streams_the_download_itself(clie
     response = client.get(f"/d/{link.token}/documents/{document.pk}/")
     assert response.status_code == 200 and "X-Accel-Redirect" not in response
     assert hashlib.sha256(body(response)).hexdigest() == document.sha256
+
+
+def test_an_unchanged_settled_file_is_hashed_once_then_checked_by_its_stat(package_document_on_disk, monkeypatch):
+    """A download to nginx costs a stat, whatever the file's size, once the file has hashed correctly."""
+    document = package_document_on_disk
+    kwargs = {"storage": document.file.storage, "name": document.file.name, "sha256": document.sha256}
+    monkeypatch.setattr(files, "SETTLED_SECONDS", -1e9)  # the file written just now counts as settled
+    files.check_verified(**kwargs)
+    opened = []
+    real_open = files.open_verified
+    monkeypatch.setattr(files, "open_verified", lambda **kw: opened.append(kw) or real_open(**kw))
+    for _ in range(3):
+        files.check_verified(**kwargs)
+    assert opened == []
+
+
+def test_a_file_rewritten_with_the_same_size_after_its_check_is_refused(package_document_on_disk, monkeypatch):
+    """Any write gives the file a new change time, so the remembered check no longer applies."""
+    document = package_document_on_disk
+    kwargs = {"storage": document.file.storage, "name": document.file.name, "sha256": document.sha256}
+    monkeypatch.setattr(files, "SETTLED_SECONDS", -1e9)
+    files.check_verified(**kwargs)
+    path = document.file.path
+    data = Path(path).read_bytes()
+    time.sleep(0.05)  # past the kernel's file-clock tick
+    Path(path).write_bytes(bytes([data[0] ^ 1]) + data[1:])
+    with pytest.raises(files.StoredFileIntegrityError):
+        files.check_verified(**kwargs)
+
+
+def test_a_file_changed_moments_ago_is_hashed_on_every_check(package_document_on_disk, monkeypatch):
+    document = package_document_on_disk
+    kwargs = {"storage": document.file.storage, "name": document.file.name, "sha256": document.sha256}
+    opened = []
+    real_open = files.open_verified
+    monkeypatch.setattr(files, "open_verified", lambda **kw: opened.append(kw) or real_open(**kw))
+    files.check_verified(**kwargs)
+    files.check_verified(**kwargs)
+    assert len(opened) == 2  # written by the publish just now: not yet settled, never remembered
+
+
+def test_a_missing_file_is_refused_by_name_not_an_error(package_document_on_disk):
+    document = package_document_on_disk
+    Path(document.file.path).unlink()
+    with pytest.raises(files.StoredFileIntegrityError, match="missing"):
+        files.check_verified(storage=document.file.storage, name=document.file.name, sha256=document.sha256)
