@@ -22,7 +22,6 @@ import copy
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -33,6 +32,10 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.delivery_load import recreate_database  # noqa: E402
+
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/bulk_bench"
 EXAMPLE = ROOT / "offerings/dossier/examples/warrant-repricing.json"
 BESTNET = ROOT / "offerings/dossier/examples/bestnet-333-105026.json"
@@ -44,16 +47,6 @@ def postgres_ready(url: str) -> bool:
         return False
     args = ["pg_isready", "-q", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432)]
     return subprocess.run(args, check=False).returncode == 0
-
-
-def recreate_database(url: str) -> None:
-    parsed = urlparse(url)
-    name = parsed.path.lstrip("/")
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        sys.exit(f"Unsafe database name {name!r}.")
-    admin = ["psql", "-h", parsed.hostname or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username]
-    subprocess.run([*admin, "-q", "-c", f"DROP DATABASE IF EXISTS {name}"], check=True)
-    subprocess.run([*admin, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
 
 
 def setup_django(database_url: str, media_root: str) -> None:

@@ -30,6 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.delivery_load import (
+    WRK_SCRIPT,
     _cpu_model,
     bench_publish,
     free_port,
@@ -202,16 +203,6 @@ class Nginx:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-
-
-WRK_TOKENS = """
-local tokens = {}
-for line in io.lines("%s") do tokens[#tokens + 1] = line end
-math.randomseed(os.time())
-request = function()
-  return wrk.format("GET", "/d/" .. tokens[math.random(#tokens)] .. "/")
-end
-"""
 
 
 def wrk(port: int, duration: int, *, path: str = "/", script: str | None = None) -> dict:
@@ -399,7 +390,7 @@ def main() -> None:
     token_file = Path(tmp) / "tokens.txt"
     token_file.write_text("\n".join(tokens) + "\n")
     script = Path(tmp) / "tokens.lua"
-    script.write_text(WRK_TOKENS % token_file)
+    script.write_text(WRK_SCRIPT % token_file)
 
     from delivery.models import PackageDocument
 

@@ -85,3 +85,25 @@ def registration(db):
 @pytest.fixture
 def package(registration):
     return publish_package(actor=TEST_ACTOR, registration=registration)
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A real SMTP server on loopback (tests/delivery/smtp.py) that the portal's email settings point at; its
+    ``port`` is where another process (a worker) can reach it."""
+    from . import smtp
+
+    box = smtp.Mailbox()
+    controller = smtp.start(box)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 10
+    settings.DELIVERY_BASE_URL = "http://portal.test"
+    box.port = controller.port
+    yield box
+    controller.stop()

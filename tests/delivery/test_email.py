@@ -1,7 +1,5 @@
 import re
 
-import pytest
-
 from delivery.models import Delivery, DeliveryEvent, DeliveryStatus, EventKind
 from delivery.services.links import create_deliveries
 from delivery.services.notices import resend
@@ -11,23 +9,6 @@ from tests.actors import TEST_ACTOR
 from . import smtp
 
 LINK = re.compile(r"http://portal\.test/d/([A-Za-z0-9_-]{43})/")
-
-
-@pytest.fixture
-def mailbox(settings):
-    box = smtp.Mailbox()
-    controller = smtp.start(box)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 10
-    settings.DELIVERY_BASE_URL = "http://portal.test"
-    yield box
-    controller.stop()
 
 
 def text_of(message) -> str:

@@ -33,24 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 LATER = datetime.timedelta(hours=1)  # past any PORTAL_NOTICE_STALE_SECONDS the tests leave at its default
 
 
-@pytest.fixture
-def mailbox(settings):
-    box = smtp.Mailbox()
-    controller = smtp.start(box)
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 10
-    settings.DELIVERY_BASE_URL = "http://portal.test"
-    box.port = controller.port
-    yield box
-    controller.stop()
-
-
 def _deliveries(package, *, send: bool, callbacks):
     with callbacks(execute=send):
         create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from django.apps import apps
@@ -129,3 +130,13 @@ def read_manifest(directory: Path) -> dict:
     if manifest.get("format") != FORMAT:
         raise CommandError(f"{directory / MANIFEST_FILE} is format {manifest.get('format')!r}, not {FORMAT!r}.")
     return manifest
+
+
+def run_client(program: str, arguments: list[str]) -> None:
+    """Run pg_dump or pg_restore against the default database; a failure is a ``CommandError`` with its stderr."""
+    result = subprocess.run(  # noqa: S603 - fixed program, arguments ours
+        [program, *arguments], env=client_env(), capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        name = Path(program).name
+        raise CommandError(f"{name} failed (exit {result.returncode}): {result.stderr.strip()}")

@@ -12,7 +12,6 @@ added after the snapshot are archived too; nothing in the restored database name
 import datetime
 import json
 import shutil
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -66,15 +65,7 @@ class Command(BaseCommand):
             cursor.execute("SELECT pg_export_snapshot(), current_setting('server_version')")
             snapshot, server_version = cursor.fetchone()
             dump = target / _backup.DATABASE_FILE
-            result = subprocess.run(  # noqa: S603 - fixed program, arguments ours
-                [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dump}"],
-                env=_backup.client_env(),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            if result.returncode != 0:
-                raise CommandError(f"pg_dump failed (exit {result.returncode}): {result.stderr.strip()}")
+            _backup.run_client(pg_dump, ["--format=custom", f"--snapshot={snapshot}", f"--file={dump}"])
             rows = _backup.row_counts(_backup.model_tables())
             names = sorted(_backup.stored_names())
         files: dict[str, str | None] = dict.fromkeys(names)

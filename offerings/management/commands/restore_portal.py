@@ -8,7 +8,6 @@ manifest counted and every stored file a record names the bytes of the manifest'
 reported and the command fails (the restored copy is left for inspection).
 """
 
-import subprocess
 import tarfile
 from pathlib import Path
 
@@ -36,9 +35,9 @@ class Command(BaseCommand):
         self._check_files(directory, manifest, media=media_root is not None)
         self._check_empty(media_root)
 
-        result = subprocess.run(  # noqa: S603 - fixed program, arguments ours
+        _backup.run_client(
+            pg_restore,
             [
-                pg_restore,
                 "--no-owner",
                 "--no-privileges",
                 "--exit-on-error",
@@ -46,13 +45,7 @@ class Command(BaseCommand):
                 f"--dbname={connection.settings_dict['NAME']}",
                 str(directory / _backup.DATABASE_FILE),
             ],
-            env=_backup.client_env(),
-            capture_output=True,
-            text=True,
-            check=False,
         )
-        if result.returncode != 0:
-            raise CommandError(f"pg_restore failed (exit {result.returncode}): {result.stderr.strip()}")
         if media_root is not None:
             media_root.mkdir(parents=True, exist_ok=True)
             with tarfile.open(directory / _backup.MEDIA_FILE) as tar:
