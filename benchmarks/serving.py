@@ -45,6 +45,8 @@ DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_serving"
 CONNECTIONS = 8
 BIG_PDF_BYTES = 19 * 1024 * 1024 + 512 * 1024  # under PORTAL_UPLOAD_MAX_BYTES (20 MiB)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = "personal page /d/<token>/"
+PAGE_DBCACHE = "  the same, database cache"
 
 
 def big_pdf(size: int) -> bytes:
@@ -101,10 +103,14 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 class Gunicorn:
-    def __init__(self, database_url, media_root, *, worker_class="sync", workers=3, threads=1, accel=""):
+    def __init__(
+        self, database_url, media_root, *, worker_class="sync", workers=3, threads=1, accel="", cache_url=None
+    ):
         self.port = free_port()
         env = {
             **os.environ,
+            # The rate limit's counters: Redis when given (docs/deploy.md), else production's database cache.
+            "CACHE_URL": cache_url or "dbcache://portal_cache?max_entries=100000",
             "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
             "DJANGO_SECRET_KEY": "benchmark-only-" + secrets.token_hex(16),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -203,6 +209,24 @@ class Nginx:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+class Redis:
+    """redis-server on a free loopback port, keeping nothing on disk (the rate limit's counters)."""
+
+    def __init__(self, tmp: str):
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_port(self.port, self.stop)
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=15)
 
 
 def wrk(port: int, duration: int, *, path: str = "/", script: str | None = None) -> dict:
@@ -405,8 +429,15 @@ def main() -> None:
     rows: list[tuple[str, str]] = []
     servers = []
     try:
-        sync = Gunicorn(database_url, media_root)
+        redis = Redis(tmp) if shutil.which("redis-server") else None
+        if redis:
+            servers.append(redis)
+        cache_url = redis.url if redis else None
+        sync = Gunicorn(database_url, media_root, cache_url=cache_url)
         servers.append(sync)
+        dbcache = Gunicorn(database_url, media_root, workers=3) if redis else None
+        if dbcache:
+            servers.append(dbcache)
         nginx = Nginx(tmp, sync.port, media_root) if nginx_ok else None
         if nginx:
             servers.append(nginx)
@@ -415,16 +446,20 @@ def main() -> None:
         html = conn.getresponse().read()
         conn.close()
         (Path(tmp) / "static-page.html").write_bytes(html)
-        wrk(sync.port, 2, script=str(script))  # warm-up: code, templates, connections
-        wrk(sync.port, 1, path="/bench/minimal/")
+        for server in [sync, dbcache] if dbcache else [sync]:
+            wrk(server.port, 2, script=str(script))  # warm-up: code, templates, connections
+            wrk(server.port, 1, path="/bench/minimal/")
 
-        cases = {
-            "personal page /d/<token>/": (sync.port, {"script": str(script)}, sync, "page_view"),
-            "minimal Django view": (sync.port, {"path": "/bench/minimal/"}, sync, None),
-        }
+        cases = {PAGE: (sync.port, {"script": str(script)}, sync, "page_view")}
+        if dbcache:
+            cases[PAGE_DBCACHE] = (dbcache.port, {"script": str(script)}, dbcache, "page_view")
+        cases["minimal Django view"] = (sync.port, {"path": "/bench/minimal/"}, sync, None)
         if nginx:
             cases["nginx static file (same HTML)"] = (nginx.port, {"path": "/static-page.html"}, None, None)
         pages = alternate(cases, args.rounds, duration)
+        if dbcache:
+            dbcache.stop()
+            servers.remove(dbcache)
 
         accel = None
         if nginx and accel_ok:
@@ -432,11 +467,11 @@ def main() -> None:
             servers.remove(sync)
             nginx.stop()
             servers.remove(nginx)
-            sync = Gunicorn(database_url, media_root, accel="/_protected/")
+            sync = Gunicorn(database_url, media_root, accel="/_protected/", cache_url=cache_url)
             servers.append(sync)
             nginx = Nginx(tmp, sync.port, media_root)
             servers.append(nginx)
-            plain = Gunicorn(database_url, media_root)
+            plain = Gunicorn(database_url, media_root, cache_url=cache_url)
             servers.append(plain)
             downloads = alternate(
                 {
@@ -452,10 +487,11 @@ def main() -> None:
                 {"FileResponse (gunicorn)": (sync.port, {"path": download}, sync, "download")}, args.rounds, duration
             )
         for server in list(servers):
-            server.stop()
-            servers.remove(server)
+            if server is not redis:
+                server.stop()
+                servers.remove(server)
 
-        threaded = Gunicorn(database_url, media_root, worker_class="gthread", workers=2, threads=4)
+        threaded = Gunicorn(database_url, media_root, worker_class="gthread", workers=2, threads=4, cache_url=cache_url)
         servers.append(threaded)
         gthread = concurrent_downloads(threaded.port, download, data, args.downloads)
         threaded.stop()
@@ -480,9 +516,12 @@ def main() -> None:
         cpu = f"{r['cpu_ms']:.2f}" if r["cpu_ms"] is not None else "-"
         recorded = f"{r['recorded']:,}" if r["recorded"] is not None else "-"
         print(f"{name:<36}{r['rps']:>9.0f}{r['p99']:>9.1f}{r['requests']:>10,}{r['errors']:>8}{cpu:>11}{recorded:>16}")
-    page, minimal = pages["personal page /d/<token>/"], pages["minimal Django view"]
+    page, minimal = pages[PAGE], pages["minimal Django view"]
     ratio = page["rps"] / minimal["rps"]
-    rows.append(("personal page / minimal view (req/s)", f"{ratio:.2f} (target >= 0.5)"))
+    cache = "Redis cache" if PAGE_DBCACHE in pages else "database cache (redis-server not installed)"
+    rows.append((f"personal page / minimal view (req/s), {cache}", f"{ratio:.2f} (target >= 0.5)"))
+    if PAGE_DBCACHE in pages:
+        rows.append(("  the same, database cache", f"{pages[PAGE_DBCACHE]['rps'] / minimal['rps']:.2f}"))
     rows.append(("personal page p99", f"{page['p99']:.1f} ms (target <= 50 ms)"))
     rows.append(("personal page errors", f"{page['errors']} (target 0)"))
     rows.append(("views recorded / requests", f"{page['recorded']:,} / {page['requests']:,}"))
@@ -501,6 +540,15 @@ def main() -> None:
         )
     if not accel:
         print("X-Accel: not available" + ("" if nginx_ok else " (nginx not installed)"))
+    else:
+        x_accel = downloads["X-Accel-Redirect (nginx)"]
+        rows.append(
+            (
+                "download worker CPU: X-Accel / page view",
+                f"{x_accel['cpu_ms']:.2f} / {page['cpu_ms']:.2f} ms = {x_accel['cpu_ms'] / page['cpu_ms']:.2f} "
+                f"(target <= 1; FileResponse {downloads['FileResponse (gunicorn)']['cpu_ms']:.2f} ms)",
+            )
+        )
 
     counts = gthread["counts"]
     print(

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -33,6 +34,7 @@ from .models import (
     PackageDocument,
     PackageVersion,
 )
+from .prepared import CompiledLookup
 
 DELIVERED_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.OPENED, DeliveryStatus.ACKNOWLEDGED)
 
@@ -252,16 +254,24 @@ def recipients_without_delivery(*, package_version: PackageVersion) -> list[Reci
 
 
 # -- personal links -------------------------------------------------------------------------------------
+def live_link_queryset(token_hash: str) -> QuerySet[Delivery]:
+    """The delivery whose live link has this hash: not revoked, not expired by the database's clock (``Now()``)."""
+    return (
+        Delivery.objects.select_related("package_version")
+        .filter(token_hash=token_hash, revoked_at__isnull=True, token_expires_at__gt=Now())
+        .order_by()[:1]  # token_hash is unique; no ordering means no joins beyond the package version
+    )
+
+
+# Every page view and download starts here: compiled once per process (delivery.prepared).
+_live_link = CompiledLookup(live_link_queryset)
+
+
 def delivery_for_token(*, token: str) -> Delivery | None:
     """The delivery a live personal link opens, in one query; None for unknown, expired, revoked or malformed."""
     if not tokens.is_well_formed(token):
         return None
-    found = list(
-        Delivery.objects.select_related("package_version")
-        .filter(token_hash=tokens.token_hash(token), revoked_at__isnull=True, token_expires_at__gt=timezone.now())
-        .order_by()[:1]  # token_hash is unique; no ordering means no joins beyond the package version
-    )
-    return found[0] if found else None
+    return _live_link.first(tokens.token_hash(token))
 
 
 @dataclass(frozen=True)

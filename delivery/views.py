@@ -75,8 +75,14 @@ def client_ip(request) -> str | None:
 
 
 def _link_holder(request) -> dict[str, str | None]:
-    """Who used the personal link, as the evidence records it: IP address and user agent."""
-    return {"ip_address": client_ip(request), "user_agent": request.META.get("HTTP_USER_AGENT", "")}
+    """Who used the personal link, as the evidence records it: IP address and user agent (read once a request)."""
+    holder = getattr(request, "_link_holder", None)
+    if holder is None:
+        holder = request._link_holder = {
+            "ip_address": client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", ""),
+        }
+    return holder
 
 
 def _plain(text: str, status: int) -> HttpResponse:

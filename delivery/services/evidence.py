@@ -11,6 +11,10 @@ from django.utils import timezone
 
 from .. import conf
 from ..models import Delivery, DeliveryEvent, DeliveryStatus, EventKind, PackageDocument
+from ..prepared import CompiledInsert
+
+# Every page view and download writes one row: its INSERT written once per process (delivery.prepared).
+_insert_event = CompiledInsert(DeliveryEvent)
 
 
 def record_event(
@@ -37,12 +41,12 @@ def record_event(
         detail=detail[:500],
     )
     if kind == EventKind.ACKNOWLEDGED or conf.evidence_synchronous_commit() or connection.vendor != "postgresql":
-        event.save(force_insert=True)
+        _insert_event.insert(event)
     else:
         with transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            event.save(force_insert=True)
+            _insert_event.insert(event)
     return event
 
 
