@@ -9,8 +9,9 @@ SYSTEM_STAMP := build/.system-packages
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 # Debian packages: Pango for WeasyPrint, Liberation fonts named by the print stylesheet,
 # poppler-utils for page images, Chromium for the browser tests, wrk for the load benchmark,
-# nginx and openssl for `make prod-local` (TLS with a self-signed certificate) and its end-to-end test.
-DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk nginx openssl
+# nginx and openssl for `make prod-local` (TLS with a self-signed certificate) and its end-to-end test, redis-server
+# for the Redis cache tests and benchmark (the rate limit's counters in production).
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation poppler-utils chromium wrk nginx openssl redis-server
 
 .PHONY: prod-local prod-local-stop run test lint check-migrations check-deploy test-sqlite test-postgres bench setup system-packages demo clean
 

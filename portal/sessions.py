@@ -1,7 +1,8 @@
 """Staff sessions end when idle too long, when too old, and (with a second factor required) when unverified.
 
-- idle: ``PORTAL_SESSION_IDLE_MINUTES`` after the last request; each request of a signed-in user stores its time
-  (which also saves the session, renewing its stored expiry, ``SESSION_COOKIE_AGE``);
+- idle: ``PORTAL_SESSION_IDLE_MINUTES`` after the last request; a signed-in user's request stores its time when
+  the stored one is ``LAST_SEEN_STEP_SECONDS`` old or more (which also saves the session, renewing its stored
+  expiry, ``SESSION_COOKIE_AGE``), so a burst of requests writes the session once, not once each;
 - absolute: ``PORTAL_SESSION_ABSOLUTE_HOURS`` after sign-in, however active the session; the sign-in time is
   stored at sign-in (``stamp_sign_in``), or at the first request of a session that has none;
 - unverified: with ``PORTAL_REQUIRE_MFA``, a session whose user no second factor verified is ended.
@@ -21,6 +22,8 @@ from .auth import mfa_required
 
 SIGNED_IN_AT = "portal_signed_in_at"
 LAST_SEEN_AT = "portal_last_seen_at"
+# The idle timeout counts from the last request, to within this many seconds.
+LAST_SEEN_STEP_SECONDS = 30
 
 
 def _now() -> float:
@@ -66,8 +69,11 @@ class SessionTimeoutMiddleware:
             if reason:
                 end_session(request, reason)
             else:
-                request.session.setdefault(SIGNED_IN_AT, now)
-                request.session[LAST_SEEN_AT] = now
+                if SIGNED_IN_AT not in request.session:
+                    request.session[SIGNED_IN_AT] = now
+                last_seen_at = request.session.get(LAST_SEEN_AT)
+                if not isinstance(last_seen_at, int | float) or now - last_seen_at >= LAST_SEEN_STEP_SECONDS:
+                    request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

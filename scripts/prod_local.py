@@ -1,5 +1,5 @@
 """The production shape on this machine: nginx (TLS) in front of two gunicorn instances and one task worker, on
-PostgreSQL, with the production settings (docs/deploy.md).
+PostgreSQL, with Redis for the rate limit's counters and the production settings (docs/deploy.md).
 
     .venv/bin/python scripts/prod_local.py start    # make prod-local
     .venv/bin/python scripts/prod_local.py stop     # make prod-local-stop (--drop-database --remove-dir: all of it)
@@ -7,7 +7,7 @@ PostgreSQL, with the production settings (docs/deploy.md).
     .venv/bin/python scripts/prod_local.py manage publish_package ...   # manage.py with the stack's environment
 
 Options come from the environment too: PROD_LOCAL_DIR (build/prod-local), PROD_LOCAL_HTTPS_PORT (8443),
-PROD_LOCAL_HTTP_PORT (8080), PROD_LOCAL_APP_PORTS (8101,8102), PROD_LOCAL_DATABASE_URL
+PROD_LOCAL_HTTP_PORT (8080), PROD_LOCAL_APP_PORTS (8101,8102), PROD_LOCAL_REDIS_PORT (8179), PROD_LOCAL_DATABASE_URL
 (postgres://postgres@127.0.0.1:5432/portal_prodlocal), PROD_LOCAL_WORKERS (2 per gunicorn instance).
 Everything it starts has a pid file under <dir>/run/; stop signals exactly those processes.
 """
@@ -42,6 +42,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--https-port", type=int, default=int(os.environ.get("PROD_LOCAL_HTTPS_PORT", 8443)))
     parser.add_argument("--http-port", type=int, default=int(os.environ.get("PROD_LOCAL_HTTP_PORT", 8080)))
     parser.add_argument("--app-ports", default=os.environ.get("PROD_LOCAL_APP_PORTS", "8101,8102"))
+    parser.add_argument("--redis-port", type=int, default=int(os.environ.get("PROD_LOCAL_REDIS_PORT", 8179)))
     parser.add_argument(
         "--database-url",
         default=os.environ.get("PROD_LOCAL_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_prodlocal"),
@@ -64,12 +65,13 @@ def load_stack(args) -> dict:
     """The stack's settings: those it was started with (<dir>/stack.json), else the options'."""
     saved = args.dir / "stack.json"
     if saved.exists():
-        return json.loads(saved.read_text())
+        return {"redis_port": args.redis_port, **json.loads(saved.read_text())}
     return {
         "dir": str(args.dir),
         "https_port": args.https_port,
         "http_port": args.http_port,
         "app_ports": [int(p) for p in args.app_ports.split(",")],
+        "redis_port": args.redis_port,
         "database_url": args.database_url,
         "workers": args.workers,
     }
@@ -86,6 +88,7 @@ def stack_env(stack: dict) -> dict[str, str]:
             # 127.0.0.1 only: browsers keep no HSTS for an IP address, so `localhost` is left alone.
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DATABASE_URL": stack["database_url"],
+            "CACHE_URL": f"redis://127.0.0.1:{stack['redis_port']}/0",
             "DJANGO_STATIC_ROOT": str(d / "static"),
             "DJANGO_MEDIA_ROOT": str(d / "media"),
             "PORTAL_BASE_URL": f"https://127.0.0.1:{stack['https_port']}",
@@ -108,7 +111,7 @@ def pid_file(stack: dict, name: str) -> Path:
 
 
 def process_names(stack: dict) -> list[str]:
-    return [f"gunicorn-{port}" for port in stack["app_ports"]] + ["worker", "nginx"]
+    return [f"gunicorn-{port}" for port in stack["app_ports"]] + ["worker", "redis", "nginx"]
 
 
 def marker(stack: dict, name: str) -> str:
@@ -117,6 +120,8 @@ def marker(stack: dict, name: str) -> str:
         return str(Path(stack["dir"]) / "nginx.conf")
     if name == "worker":
         return "db_worker"
+    if name == "redis":
+        return f"127.0.0.1:{stack['redis_port']}"
     return f"127.0.0.1:{name.split('-')[1]}"
 
 
@@ -286,14 +291,15 @@ def start(args) -> int:
     if alive:
         print(f"prod-local is partly running ({', '.join(alive)}); stopping it to start again cleanly.")
         stop_processes(stack)
-    ports = [stack["https_port"], stack["http_port"], *stack["app_ports"]]
+    ports = [stack["https_port"], stack["http_port"], *stack["app_ports"], stack["redis_port"]]
     busy = [port for port in ports if not port_free(port)]
     if busy:
         print(f"Port(s) {', '.join(map(str, busy))} on 127.0.0.1 are in use; choose others (see --help).")
         return 1
-    if shutil.which("nginx") is None:
-        print("nginx is not installed: run `make system-packages` (apt-get install nginx).")
-        return 1
+    for program, package in (("nginx", "nginx"), ("redis-server", "redis-server")):
+        if shutil.which(program) is None:
+            print(f"{program} is not installed: run `make system-packages` (apt-get install {package}).")
+            return 1
     prepare_files(stack)
     env = stack_env(stack)
     ensure_database(stack["database_url"])
@@ -304,6 +310,9 @@ def start(args) -> int:
     nginx = ["nginx", "-p", stack["dir"], "-c", str(Path(stack["dir"]) / "nginx.conf")]
     run([*nginx, "-t", "-q"], env)
     try:
+        redis = ["redis-server", "--bind", "127.0.0.1", "--port", str(stack["redis_port"]), "--save", ""]
+        spawn(stack, "redis", [*redis, "--appendonly", "no", "--dir", stack["dir"]], env)
+        wait_for("redis-server", lambda: not port_free(stack["redis_port"]))
         for port in stack["app_ports"]:
             command = [GUNICORN, "--config", GUNICORN_CONF, "--bind", f"127.0.0.1:{port}"]
             spawn(stack, f"gunicorn-{port}", command, env)
@@ -326,7 +335,8 @@ def start(args) -> int:
         f"Sign in as admin with password {password}\n"
         "The certificate is self-signed (" + str(Path(stack["dir"]) / "tls" / "cert.pem") + "); "
         "PORTAL_REQUIRE_MFA is off for this local run (production asks for a second factor).\n"
-        f"nginx, gunicorn on 127.0.0.1:{' and :'.join(map(str, stack['app_ports']))}, one db_worker; "
+        f"nginx, gunicorn on 127.0.0.1:{' and :'.join(map(str, stack['app_ports']))}, one db_worker, "
+        f"redis-server on :{stack['redis_port']}; "
         f"database {urlsplit(stack['database_url']).path.lstrip('/')}; logs in {stack['dir']}/logs/.\n"
         "Stop it with: make prod-local-stop"
     )

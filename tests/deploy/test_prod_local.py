@@ -50,14 +50,14 @@ def stack():
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed (make system-packages installs it)")
     name = f"portal_prodlocal_e2e_{uuid.uuid4().hex[:8]}"
-    https, http, first, second = _free_ports(4)
+    https, http, first, second, redis = _free_ports(5)
     directory = ROOT / "build" / name
     command = [sys.executable, str(SCRIPT)]
     where = ["--dir", str(directory)]
     options = [
         *where,
         "--https-port", str(https), "--http-port", str(http), "--app-ports", f"{first},{second}",
-        "--database-url", _postgres_url(name), "--workers", "1",
+        "--redis-port", str(redis), "--database-url", _postgres_url(name), "--workers", "1",
     ]  # fmt: skip
     try:
         started = subprocess.run([*command, "start", *options], cwd=ROOT, capture_output=True, text=True, timeout=180)

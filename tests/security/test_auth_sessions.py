@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import Event
 from portal.auth import check_settings
-from portal.sessions import LAST_SEEN_AT, SIGNED_IN_AT
+from portal.sessions import LAST_SEEN_AT, LAST_SEEN_STEP_SECONDS, SIGNED_IN_AT
 from tests.security.auth_helpers import PASSWORD, events, sign_in, signed_in
 
 
@@ -49,6 +49,23 @@ def test_activity_keeps_a_session_alive(staff_client, settings):
     assert staff_client.get(reverse("admin:index")).status_code == 200
     assert time.time() - staff_client.session[LAST_SEEN_AT] < 5
     assert staff_client.session.get_expiry_age() == settings.PORTAL_SESSION_IDLE_MINUTES * 60
+
+
+def test_a_burst_of_requests_writes_the_session_once_not_once_each(staff_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shift(staff_client, last_seen=LAST_SEEN_STEP_SECONDS + 1)
+    with CaptureQueriesContext(connection) as first:
+        staff_client.get(reverse("admin:index"))
+    with CaptureQueriesContext(connection) as second:
+        staff_client.get(reverse("admin:index"))
+    writes = [
+        [q for q in queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+        for queries in (first, second)
+    ]
+    assert len(writes[0]) == 1 and writes[1] == []
+    assert time.time() - staff_client.session[LAST_SEEN_AT] < LAST_SEEN_STEP_SECONDS
 
 
 def test_a_session_past_the_absolute_limit_is_logged_out_however_active(staff_client, settings):
