@@ -2,7 +2,10 @@
 download (FileResponse, and X-Accel-Redirect through nginx when the portal has PORTAL_DOWNLOAD_ACCEL_PREFIX),
 worker CPU per request, concurrent downloads under gthread workers, and the frozen supplement served vs rendered.
 
-    .venv/bin/python benchmarks/serving.py [--duration 5] [--rounds 3] [--downloads 1200]
+    .venv/bin/python benchmarks/serving.py [--duration 5] [--rounds 3] [--downloads 1200] [--big-holders 10000] [--all]
+
+Then benchmarks/render_supplements.py's 500-holder render against plain WeasyPrint and its 10,000-holder
+approval's time and memory, and with --all the tables of benchmarks/bulk.py and benchmarks/compliance_check.py.
 
 PostgreSQL database ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/portal_serving, dropped and
 created afresh), gunicorn with deploy/gunicorn.conf.py and benchmarks/bench_settings.py (production settings plus
@@ -357,6 +360,32 @@ def frozen_serving() -> tuple[float, float, float] | None:
         return result["warm_median"], result["serve"]["preview"], result["serve"]["download"]
 
 
+def render_figures(big_holders: int) -> tuple[dict | None, dict | None]:
+    """benchmarks/render_supplements.py's 500-holder ratio to plain WeasyPrint and its large-approval memory."""
+    from benchmarks import render_supplements
+
+    ratio = memory = None
+    try:
+        ratio = render_supplements.render_ratio(holders=500)
+        if big_holders:
+            memory = render_supplements.big_render_memory(holders=big_holders)
+    except (subprocess.CalledProcessError, OSError, ValueError) as error:
+        print(f"render_supplements failed: {error}", file=sys.stderr)
+    return ratio, memory
+
+
+def other_benchmarks() -> dict[str, str]:
+    """The bulk-write and compliance-query tables (benchmarks/bulk.py, benchmarks/compliance_check.py), as printed."""
+    outputs = {}
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    for script in ("bulk.py", "compliance_check.py"):
+        out = subprocess.run(
+            [sys.executable, f"benchmarks/{script}"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        outputs[f"benchmarks/{script}"] = out.stdout.strip() if out.returncode == 0 else out.stderr[-2000:]
+    return outputs
+
+
 def versions() -> str:
     def first_line(command):
         try:
@@ -381,6 +410,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per table")
     parser.add_argument("--downloads", type=int, default=1200, help="concurrent downloads under gthread")
     parser.add_argument("--investors", type=int, default=200)
+    parser.add_argument("--big-holders", type=int, default=10000, help="holders of the large approval (0: skip)")
+    parser.add_argument("--all", action="store_true", help="also print bulk.py's and compliance_check.py's tables")
     args = parser.parse_args()
     duration = max(1, min(args.duration, 60))
     if not shutil.which("wrk"):
@@ -505,6 +536,8 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
 
     frozen = frozen_serving()
+    renders = render_figures(args.big_holders)
+    others = other_benchmarks() if args.all else {}
 
     print(f"\nMachine: {platform.platform()}, {os.cpu_count()} cores, {_cpu_model()}")
     print(f"Versions: {versions()}")
@@ -584,11 +617,31 @@ def main() -> None:
             )
     else:
         rows.append(("frozen supplement", "render_supplements.py failed"))
+    ratio, memory = renders
+    if ratio:
+        rows.append(
+            (
+                f"{ratio['holders']:,}-holder render: portal / plain WeasyPrint",
+                f"{ratio['portal_s']:.3f} / {ratio['plain_s']:.3f} s = {ratio['ratio']:.2f} (target <= 1.1; "
+                f"same bytes: {ratio['same_bytes']})",
+            )
+        )
+    if memory:
+        rows.append(
+            (
+                f"{memory['holders']:,}-holder approval (renders in the request)",
+                f"{memory['approve_s']:.1f} s (gunicorn timeout {memory['gunicorn_timeout_s']} s); PDF child peak "
+                f"{memory['child_peak_mb']:.0f} MB under a {memory['child_memory_limit_mb']} MB limit; worker "
+                f"{memory['worker_rss_before_mb']:.0f} -> {memory['worker_rss_after_mb']:.0f} MB",
+            )
+        )
     rows.append(("wall time", f"{time.monotonic() - started:.0f} s"))
     width = max(len(label) for label, _ in rows)
     print("\nRatios and targets\n" + "-" * (width + 40))
     for label, value in rows:
         print(f"{label:<{width}}  {value}")
+    for name, output in others.items():
+        print(f"\n{name}\n{output}")
 
 
 if __name__ == "__main__":

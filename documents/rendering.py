@@ -56,13 +56,18 @@ def pdf_html(doc: SupplementContext) -> str:
     )
 
 
+def pdf_identifier(html: str) -> bytes:
+    """The PDF's file identifier: a hash of its HTML, so the same records give the same bytes."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
 def pdf(doc: SupplementContext, *, isolate: bool | None = None) -> bytes:
     """US Letter PDF/UA-1 (tagged), Liberation fonts, running header, pages "S-1", "S-2", ..., fixed metadata;
     the pages of attached reports uploaded as PDF follow the supplement's own."""
     from . import pdf as weasy
 
     html = pdf_html(doc)
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
+    identifier = pdf_identifier(html)
     if isolate is None:
         isolate = doc.row_count > ISOLATE_ROWS
     if isolate:
