@@ -5,7 +5,7 @@ worker CPU per request, concurrent downloads under gthread workers, and the froz
     .venv/bin/python benchmarks/serving.py [--duration 5] [--rounds 3] [--downloads 1200] [--big-holders 10000] [--all]
 
 Then benchmarks/render_supplements.py's 500-holder render against plain WeasyPrint and its 10,000-holder
-approval's time and memory, and with --all the tables of benchmarks/bulk.py and benchmarks/compliance_check.py.
+approval's time and memory, and with --all the tables of benchmarks/bulk.py, compliance_check.py and slow_clients.py.
 
 PostgreSQL database ``BENCH_DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/portal_serving, dropped and
 created afresh), gunicorn with deploy/gunicorn.conf.py and benchmarks/bench_settings.py (production settings plus
@@ -375,10 +375,10 @@ def render_figures(big_holders: int) -> tuple[dict | None, dict | None]:
 
 
 def other_benchmarks() -> dict[str, str]:
-    """The bulk-write and compliance-query tables (benchmarks/bulk.py, benchmarks/compliance_check.py), as printed."""
+    """The tables of benchmarks/bulk.py, compliance_check.py and slow_clients.py, as they print them."""
     outputs = {}
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    for script in ("bulk.py", "compliance_check.py"):
+    for script in ("bulk.py", "compliance_check.py", "slow_clients.py"):
         out = subprocess.run(
             [sys.executable, f"benchmarks/{script}"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
         )
