@@ -1,4 +1,4 @@
-"""The health endpoint ``/health/``: database, default storage and task queue, each "ok" or "failing".
+"""The health endpoint ``/health/``: database, default storage, task queue and cache, each "ok" or "failing".
 
 Rule: ``GET /health/`` answers 200 with ``{"status": "ok", "checks": {...}}`` when every check passes and 503 with
 ``"status": "failing"`` when one fails. The body names each check and its state only; what failed, and why, goes
@@ -13,6 +13,8 @@ The checks, in order, each run in this request's thread on the request's own dat
 - ``queue``: django-tasks-db's table answers, and no task that is ready to run (status READY, its run-after
   time passed) has waited longer than ``PORTAL_HEALTH_QUEUE_MAX_WAIT_SECONDS``. django-tasks-db records no worker
   heartbeat: a stopped worker shows here once a task has waited that long, not while the queue is empty.
+- ``cache``: the ``default`` cache (where the links' rate limit counts: Redis or the database table) stores,
+  returns and deletes a probe key; without it every link page fails.
 
 ``HealthProbeMiddleware`` answers ``/health/`` before Django checks the Host header or redirects to HTTPS, so a load
 balancer probing an instance by its address over plain HTTP gets the answer; the answer builds no URL from the
@@ -22,9 +24,11 @@ Host header, which is what ``ALLOWED_HOSTS`` protects. The URL pattern serves th
 import dataclasses
 import datetime
 import logging
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Min, Q
 from django.http import HttpRequest, HttpResponseBase, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
@@ -64,9 +68,23 @@ class TaskQueue(HealthCheck):
             )
 
 
+@dataclasses.dataclass
+class RateLimitCache(HealthCheck):
+    """The ``default`` cache stores, returns and deletes a probe key (django-health-check's ``Cache`` is async)."""
+
+    def run(self) -> None:
+        cache = caches["default"]
+        key, value = f"portal.health:{uuid.uuid4().hex}", uuid.uuid4().hex
+        cache.set(key, value, timeout=10)
+        answered = cache.get(key)
+        cache.delete(key)
+        if answered != value:
+            raise ServiceUnavailable("the default cache did not return the probe value it stored")
+
+
 def checks() -> dict[str, HealthCheck]:
     """The checks of ``/health/``, by the name the answer gives them."""
-    return {"database": Database(), "storage": Storage(), "queue": TaskQueue()}
+    return {"database": Database(), "storage": Storage(), "queue": TaskQueue(), "cache": RateLimitCache()}
 
 
 def run_checks() -> dict[str, bool]:

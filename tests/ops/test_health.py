@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 pytestmark = pytest.mark.django_db
 
-ALL_OK = {"status": "ok", "checks": {"database": "ok", "storage": "ok", "queue": "ok"}}
+ALL_OK = {"status": "ok", "checks": {"database": "ok", "storage": "ok", "queue": "ok", "cache": "ok"}}
 
 
 def waiting_task(*, waited_seconds: int, run_after=None) -> DBTaskResult:
@@ -51,7 +51,10 @@ def test_health_fails_with_503_when_the_database_is_down(client, monkeypatch, ca
     monkeypatch.setattr(connection, "temporary_connection", refused)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json() == {"status": "failing", "checks": {"database": "failing", "storage": "ok", "queue": "ok"}}
+    assert response.json() == {
+        "status": "failing",
+        "checks": {"database": "failing", "storage": "ok", "queue": "ok", "cache": "ok"},
+    }
     assert b"10.9.8.7" not in response.content and b"password" not in response.content
     assert "Health check database failed" in caplog.text
 
@@ -63,7 +66,7 @@ def test_health_fails_with_503_when_the_storage_cannot_save(client, monkeypatch)
     monkeypatch.setattr(storages["default"], "save", disk_full)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "storage": "failing", "queue": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "storage": "failing", "queue": "ok", "cache": "ok"}
     assert b"/srv/portal" not in response.content
 
 
@@ -72,7 +75,10 @@ def test_health_fails_with_503_when_a_ready_task_waited_past_the_limit(client, s
     waiting_task(waited_seconds=301)
     response = client.get("/health/")
     assert response.status_code == 503
-    assert response.json() == {"status": "failing", "checks": {"database": "ok", "storage": "ok", "queue": "failing"}}
+    assert response.json() == {
+        "status": "failing",
+        "checks": {"database": "ok", "storage": "ok", "queue": "failing", "cache": "ok"},
+    }
 
 
 def test_health_queue_counts_a_scheduled_task_from_its_run_after_time(client, settings):
@@ -118,4 +124,16 @@ def test_health_accepts_only_get_and_head(client):
 def test_health_body_is_json_naming_only_the_checks(client):
     body = json.loads(client.get("/health/").content)
     assert set(body) == {"status", "checks"}
-    assert set(body["checks"]) == {"database", "storage", "queue"}
+    assert set(body["checks"]) == {"database", "storage", "queue", "cache"}
+
+
+def test_health_fails_with_503_when_the_rate_limit_cache_is_down(client, monkeypatch):
+    from django.core.cache import caches
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache server refused the connection")
+
+    monkeypatch.setattr(caches["default"], "set", down)
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["checks"] == {"database": "ok", "storage": "ok", "queue": "ok", "cache": "failing"}
