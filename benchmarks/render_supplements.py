@@ -64,7 +64,6 @@ def build(database: str, sizes: list[int]) -> dict[str, int]:
     """Migrate a fresh database, import BestNet and approve its supplement, add a staff user, and make one
     holders update per size."""
     _setup(database)
-    import datetime
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -73,12 +72,7 @@ def build(database: str, sizes: list[int]) -> dict[str, int]:
     from offerings.actors import SystemActor
     from offerings.dossier.importer import import_dossier
     from offerings.models import (
-        Issuer,
-        Prospectus,
-        RegistrationStatement,
-        SellingStockholder,
         Supplement,
-        SupplementPurpose,
     )
     from offerings.services.supplements import approve_supplement, submit_supplement_for_review
 
@@ -98,31 +92,46 @@ def build(database: str, sizes: list[int]) -> dict[str, int]:
     reviewer.groups.add(Group.objects.get(name="Reviewer"))  # the role that previews and approves
     for n, size in enumerate(sizes):
         with transaction.atomic():
-            issuer = Issuer.objects.create(name=f"Benchmark Holdings {size} Inc.", cik=str(3_000_000 + n))
-            registration = RegistrationStatement.objects.create(
-                issuer=issuer, file_number=f"333-{400000 + n}", form="S-3", filed_on=datetime.date(2024, 3, 1)
-            )
-            prospectus = Prospectus.objects.create(
-                registration_statement=registration,
-                dated_on=datetime.date(2024, 4, 2),
-                page_references={"Risk Factors": 6, "Selling Stockholders": 19},
-            )
-            SellingStockholder.objects.bulk_create(
-                SellingStockholder(
-                    registration_statement=registration,
-                    name=f"Benchmark Investor Partners {i:05d} LP",
-                    shares_owned_before=10_000 + i,
-                    shares_offered=10_000 + i,
-                    shares_owned_after=0,
-                )
-                for i in range(size)
-            )
-            ids[f"holders-{size}"] = Supplement.objects.create(
-                prospectus=prospectus,
-                dated_on=datetime.date(2024, 9, 3),
-                purpose=SupplementPurpose.SELLING_STOCKHOLDER_UPDATE,
-            ).pk
+            ids[f"holders-{size}"] = holders_update(size, n).pk
     return ids
+
+
+def holders_update(size: int, n: int = 0):
+    """A draft selling-stockholder update of a new registration with ``size`` selling stockholders (the ``n``-th
+    such registration of the database)."""
+    import datetime
+
+    from offerings.models import (
+        Issuer,
+        Prospectus,
+        RegistrationStatement,
+        SellingStockholder,
+        Supplement,
+        SupplementPurpose,
+    )
+
+    issuer = Issuer.objects.create(name=f"Benchmark Holdings {size} Inc.", cik=str(3_000_000 + n))
+    registration = RegistrationStatement.objects.create(
+        issuer=issuer, file_number=f"333-{400000 + n}", form="S-3", filed_on=datetime.date(2024, 3, 1)
+    )
+    prospectus = Prospectus.objects.create(
+        registration_statement=registration,
+        dated_on=datetime.date(2024, 4, 2),
+        page_references={"Risk Factors": 6, "Selling Stockholders": 19},
+    )
+    SellingStockholder.objects.bulk_create(
+        SellingStockholder(
+            registration_statement=registration,
+            name=f"Benchmark Investor Partners {i:05d} LP",
+            shares_owned_before=10_000 + i,
+            shares_offered=10_000 + i,
+            shares_owned_after=0,
+        )
+        for i in range(size)
+    )
+    return Supplement.objects.create(
+        prospectus=prospectus, dated_on=datetime.date(2024, 9, 3), purpose=SupplementPurpose.SELLING_STOCKHOLDER_UPDATE
+    )
 
 
 def serve(supplement) -> dict[str, float]:

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -18,20 +17,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from benchmarks.slow_clients import free_ports
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "scripts" / "prod_local.py"
 pytestmark = [pytest.mark.prod_local, pytest.mark.slow]
-
-
-def _free_ports(count: int) -> list[int]:
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def _postgres_url(name: str) -> str:
@@ -50,7 +40,7 @@ def stack():
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed (make system-packages installs it)")
     name = f"portal_prodlocal_e2e_{uuid.uuid4().hex[:8]}"
-    https, http, first, second, redis = _free_ports(5)
+    https, http, first, second, redis = free_ports(5)
     directory = ROOT / "build" / name
     command = [sys.executable, str(SCRIPT)]
     where = ["--dir", str(directory)]

@@ -3,57 +3,24 @@ as it was, and a holder table over ``PORTAL_PDF_ISOLATE_ROWS`` renders at approv
 child under ``PORTAL_CONVERT_MEMORY_MB``, leaving the worker's memory where it was. The figures (500 holders
 against plain WeasyPrint, 10,000 holders approved) come from ``benchmarks/render_supplements.py``."""
 
-import datetime
 import gc
 
 import pytest
 
+from benchmarks import render_supplements
 from documents import pdf as weasy
 from documents import rendering, selectors
-from offerings.models import (
-    Issuer,
-    Prospectus,
-    RegistrationStatement,
-    SellingStockholder,
-    Supplement,
-    SupplementPurpose,
-)
+from offerings.models import Supplement
 from offerings.services.supplements import approve, submit_supplement_for_review
 from tests.actors import TEST_ACTOR
 
 HOLDERS = 600  # over the lowered isolation limit below; a few seconds to render
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
-
-
 @pytest.fixture
 def holders_update(db) -> Supplement:
     """A draft selling-stockholder update of a registration with ``HOLDERS`` selling stockholders."""
-    issuer = Issuer.objects.create(name="Large Table Holdings Inc.", cik="3999001")
-    registration = RegistrationStatement.objects.create(
-        issuer=issuer, file_number="333-499001", form="S-3", filed_on=datetime.date(2024, 3, 1)
-    )
-    prospectus = Prospectus.objects.create(
-        registration_statement=registration,
-        dated_on=datetime.date(2024, 4, 2),
-        page_references={"Selling Stockholders": 19},
-    )
-    SellingStockholder.objects.bulk_create(
-        SellingStockholder(
-            registration_statement=registration,
-            name=f"Large Table Investor Partners {i:05d} LP",
-            shares_owned_before=10_000 + i,
-            shares_offered=10_000 + i,
-            shares_owned_after=0,
-        )
-        for i in range(HOLDERS)
-    )
-    return Supplement.objects.create(
-        prospectus=prospectus, dated_on=datetime.date(2024, 9, 3), purpose=SupplementPurpose.SELLING_STOCKHOLDER_UPDATE
-    )
+    return render_supplements.holders_update(HOLDERS)
 
 
 def test_a_render_raises_the_collector_threshold_and_restores_it_even_when_the_render_fails(monkeypatch):
@@ -93,9 +60,9 @@ def test_approving_a_large_holder_table_renders_in_a_child_and_the_worker_keeps_
     monkeypatch.setattr(weasy, "render_pdf", None)  # nothing lays the PDF out in this process
     supplement = submit_supplement_for_review(actor=TEST_ACTOR, supplement=holders_update)
     gc.collect()
-    before = _rss_mb()
+    before = render_supplements._rss_mb()
     approve(actor=TEST_ACTOR, supplement=supplement, override_reason="A large holder table.")
-    kept = _rss_mb() - before
+    kept = render_supplements._rss_mb() - before
     assert len(isolated) == 1
     assert selectors.frozen_rendition(supplement=supplement, format="pdf").size > 50_000
     assert kept < 25, f"the worker kept {kept:.0f} MB after the render"  # in-process: ~80 MB
