@@ -51,6 +51,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = "personal page /d/<token>/"
 PAGE_DBCACHE = "  the same, database cache"
 ACCEL_DIRECT = "  its answer, gunicorn direct"
+# The page's required work alone (benchmarks/bench_urls.py): lookup + evidence row, then with the rate limit too.
+FLOORS = {"floor: lookup + evidence row": "/bench/floor/", "floor + rate limit": "/bench/floor-limited/"}
 
 
 def big_pdf(size: int) -> bytes:
@@ -485,6 +487,10 @@ def main() -> None:
         cases = {PAGE: (sync.port, {"script": str(script)}, sync, "page_view")}
         if dbcache:
             cases[PAGE_DBCACHE] = (dbcache.port, {"script": str(script)}, dbcache, "page_view")
+        for name, prefix in FLOORS.items():
+            floor_script = Path(tmp) / f"{prefix.strip('/').replace('/', '-')}.lua"
+            floor_script.write_text(WRK_SCRIPT.replace('"/d/"', f'"{prefix}"') % token_file)
+            cases[name] = (sync.port, {"script": str(floor_script)}, sync, "page_view")
         cases["minimal Django view"] = (sync.port, {"path": "/bench/minimal/"}, sync, None)
         if nginx:
             cases["nginx static file (same HTML)"] = (nginx.port, {"path": "/static-page.html"}, None, None)
@@ -558,6 +564,8 @@ def main() -> None:
     rows.append((f"personal page / minimal view (req/s), {cache}", f"{ratio:.2f} (target >= 0.5)"))
     if PAGE_DBCACHE in pages:
         rows.append(("  the same, database cache", f"{pages[PAGE_DBCACHE]['rps'] / minimal['rps']:.2f}"))
+    for name in FLOORS:
+        rows.append((f"{name} / minimal view (req/s)", f"{pages[name]['rps'] / minimal['rps']:.2f}"))
     rows.append(("personal page p99", f"{page['p99']:.1f} ms (target <= 50 ms)"))
     rows.append(("personal page errors", f"{page['errors']} (target 0)"))
     rows.append(("views recorded / requests", f"{page['recorded']:,} / {page['requests']:,}"))
@@ -629,8 +637,9 @@ def main() -> None:
     if memory:
         rows.append(
             (
-                f"{memory['holders']:,}-holder approval (renders in the request)",
-                f"{memory['approve_s']:.1f} s (gunicorn timeout {memory['gunicorn_timeout_s']} s); PDF child peak "
+                f"{memory['holders']:,}-holder approval (request queues, task worker renders)",
+                f"request {memory['request_s']:.2f} s (gunicorn timeout {memory['gunicorn_timeout_s']} s), worker "
+                f"{memory['approve_s']:.1f} s ({memory['job_status']}); PDF child peak "
                 f"{memory['child_peak_mb']:.0f} MB under a {memory['child_memory_limit_mb']} MB limit; worker "
                 f"{memory['worker_rss_before_mb']:.0f} -> {memory['worker_rss_after_mb']:.0f} MB",
             )

@@ -31,6 +31,8 @@ from .dossier.importer import import_dossier_bytes
 from .dossier.schema import DossierError
 from .models import (
     Amendment,
+    ApprovalJob,
+    ApprovalJobStatus,
     Condition,
     FiledRecordError,
     FinancialStatement,
@@ -57,9 +59,13 @@ from .models import (
     SupplementStatus,
     UnitComponent,
 )
+from .services import approvals
 from .services import reports as report_services
 from .services import supplements as supplement_services
 from .signals import SignalActionError
+
+# The supplement's page reloads itself this often (no script) while its approval job is queued or running.
+APPROVAL_REFRESH_SECONDS = 5
 
 LINE_BREAK = mark_safe("<br>")
 SMALL_TEXT = {db_models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
@@ -790,21 +796,36 @@ class SupplementAdmin(ServiceModelAdmin):
     def _transition(self, request, queryset, service, done: str) -> None:
         for supplement in queryset:
             try:
-                service(actor=request.user, supplement=supplement)
+                result = service(actor=request.user, supplement=supplement)
             except ValidationError as exc:
                 link = reverse("admin:offerings_supplement_approve", args=[supplement.pk])
-                hint = (
-                    f" To approve anyway with a reason: {link}"
-                    if service is supplement_services.approve_supplement
-                    else ""
-                )
+                hint = f" To approve anyway with a reason: {link}" if service is approvals.request_approval else ""
                 self.message_user(request, f"{supplement}: {message_of(exc)}{hint}", messages.ERROR)
             except PermissionDenied as exc:
                 self.message_user(request, f"{supplement}: {exc}", messages.ERROR)
             except SignalActionError as exc:  # e.g. a failed render: the service rolled back, nothing changed
                 self.message_user(request, f"{supplement}: could not {done}: {exc}", messages.ERROR)
             else:
-                self.message_user(request, f"{supplement}: {done}.", messages.SUCCESS)
+                if isinstance(result, ApprovalJob):
+                    self._approval_message(request, result)
+                else:
+                    self.message_user(request, f"{supplement}: {done}.", messages.SUCCESS)
+
+    def _approval_message(self, request, job: ApprovalJob) -> None:
+        """What became of an approval just asked for: approved already (the in-process task backend runs it on
+        commit), failed with the reason, or queued for the task worker."""
+        job.refresh_from_db()
+        if job.status == ApprovalJobStatus.DONE:
+            self.message_user(request, f"{job.supplement}: approved.", messages.SUCCESS)
+        elif job.status == ApprovalJobStatus.FAILED:
+            self.message_user(request, f"{job.supplement}: not approved: {job.error}", messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"{job.supplement}: approval queued; the task worker renders and freezes the documents, and the "
+                "supplement's page shows when it is approved.",
+                messages.INFO,
+            )
 
     def has_submit_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("offerings.submit_supplement")
@@ -819,9 +840,9 @@ class SupplementAdmin(ServiceModelAdmin):
     def submit_for_review(self, request, queryset):
         self._transition(request, queryset, supplement_services.submit_supplement_for_review, "submitted for review")
 
-    @admin.action(description="Approve (renders and freezes the documents)", permissions=["review"])
+    @admin.action(description="Approve (the task worker renders and freezes the documents)", permissions=["review"])
     def approve(self, request, queryset):
-        self._transition(request, queryset, supplement_services.approve_supplement, "approved")
+        self._transition(request, queryset, approvals.request_approval, "approve")
 
     @admin.action(description="Return to draft", permissions=["review"])
     def return_to_draft(self, request, queryset):
@@ -862,10 +883,17 @@ class SupplementAdmin(ServiceModelAdmin):
         """The supplement's page with its workflow panel: status, history, renditions, findings, next step."""
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and self.has_view_or_change_permission(request, obj):
-            blockers = self.approval_blockers(obj) if obj.status == SupplementStatus.REVIEW else []
+            in_review = obj.status == SupplementStatus.REVIEW
+            blockers = self.approval_blockers(obj) if in_review else []
+            job = approvals.latest_approval(supplement=obj) if in_review else None
+            pending = job if job is not None and not job.finished else None
             extra_context = {
                 **(extra_context or {}),
-                "workflow_steps": admin_workflow.next_steps(request.user, obj, approval_blockers=blockers),
+                "workflow_steps": admin_workflow.next_steps(
+                    request.user, obj, approval_blockers=blockers, pending_approval=pending
+                ),
+                "workflow_approval_job": job,
+                "refresh_seconds": APPROVAL_REFRESH_SECONDS if pending else None,
                 "workflow_history": admin_workflow.history_summary(obj),
                 "workflow_renditions": self.rendition_links(obj),
                 "workflow_findings": self.supplement_findings(obj),
@@ -901,16 +929,14 @@ class SupplementAdmin(ServiceModelAdmin):
         form = ApproveSupplementForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                supplement_services.approve(
+                job = approvals.request_approval(
                     actor=request.user, supplement=supplement, override_reason=form.cleaned_data["override_reason"]
                 )
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
-            except SignalActionError as exc:
-                form.add_error(None, f"Could not approve: {exc}")
             else:
-                self.message_user(request, f"{supplement}: approved.", messages.SUCCESS)
+                self._approval_message(request, job)
                 return HttpResponseRedirect(reverse("admin:offerings_supplement_change", args=[pk]))
         return self._step_page(request, supplement, form, f"Approve {supplement}", "supplement_approve.html")
 

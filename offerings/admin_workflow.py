@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from audit.models import LogEntry
 
-from .models import Supplement, SupplementStatus
+from .models import ApprovalJob, Supplement, SupplementStatus
 
 WORKFLOW_EVENTS = ("submitted", "approved", "returned_to_draft", "filed")
 # step -> (button label, the permission it needs, the role that holds it, POSTed here rather than a page)
@@ -60,8 +60,21 @@ def _blocked(user, supplement: Supplement, name: str) -> str:
     return ""
 
 
-def next_steps(user, supplement: Supplement, *, approval_blockers: list = ()) -> list[Step]:
-    """The steps the supplement's status allows next, each as a button or with the reason it is blocked."""
+def _pending(job: ApprovalJob | None) -> str:
+    if job is None:
+        return ""
+    who = job.requested_by.get_username() if job.requested_by else job.requested_by_command or "a deleted account"
+    return (
+        f"Approved by {who} at {job.requested_at:%Y-%m-%d %H:%M} UTC; the task worker is rendering and freezing "
+        f"the documents ({job.get_status_display().lower()})."
+    )
+
+
+def next_steps(
+    user, supplement: Supplement, *, approval_blockers: list = (), pending_approval: ApprovalJob | None = None
+) -> list[Step]:
+    """The steps the supplement's status allows next, each as a button or with the reason it is blocked; while
+    an approval job is queued or running, approving again is blocked."""
     steps = []
     for name in NEXT_STEPS[supplement.status]:
         label, _, _, posted = STEPS[name]
@@ -71,7 +84,8 @@ def next_steps(user, supplement: Supplement, *, approval_blockers: list = ()) ->
                 "Compliance errors block approval: correct the records, or approve on the next page with an "
                 "override and the reason for it."
             )
-        steps.append(Step(name, label, step_url(supplement, name), posted, _blocked(user, supplement, name), warning))
+        blocked = (_pending(pending_approval) if name == "approve" else "") or _blocked(user, supplement, name)
+        steps.append(Step(name, label, step_url(supplement, name), posted, blocked, warning))
     return steps
 
 

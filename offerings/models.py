@@ -927,6 +927,74 @@ class Supplement(models.Model):
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
 
+class ApprovalJobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Approved"
+    FAILED = "failed", "Failed"
+
+
+APPROVAL_JOB_PENDING = (ApprovalJobStatus.QUEUED, ApprovalJobStatus.RUNNING)
+
+
+class ApprovalJob(models.Model):
+    """One reviewer's approval of a supplement in review, run by the task worker.
+
+    Approval renders and freezes the three documents, which for a long holder table takes longer than a web
+    request may; the admin checks the approval at once, records the job and returns, and the worker approves
+    (``offerings.tasks.approve_supplement_job``). Written only through ``offerings.services.approvals``.
+    """
+
+    supplement = models.ForeignKey(Supplement, on_delete=models.CASCADE, related_name="approval_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approval_jobs",
+        help_text="The reviewer who approved; the approval in the audit trail is theirs. Empty for a command.",
+    )
+    requested_by_command = models.CharField(
+        max_length=100, blank=True, default="", help_text="The command that approved, where no reviewer did."
+    )
+    requested_at = models.DateTimeField()
+    override_reason = models.TextField(
+        max_length=1000,
+        blank=True,
+        default="",
+        help_text="Why the reviewer approves although a compliance error stands; recorded with the approval.",
+    )
+    status = models.CharField(max_length=10, choices=ApprovalJobStatus.choices, default=ApprovalJobStatus.QUEUED)
+    progress = models.CharField(max_length=300, blank=True, default="", help_text="What the worker is doing now.")
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(max_length=4000, blank=True, default="", help_text="Why the approval failed.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["supplement"],
+                condition=Q(status__in=["queued", "running"]),
+                name="approval_job_one_pending_per_supplement",
+                violation_error_message="This supplement's approval is already queued or running.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running"]) | Q(finished_at__isnull=False),
+                name="approval_job_finished_has_time",
+                violation_error_message="A finished approval job records when it finished.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Approval job {self.pk} for {self.supplement}: {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in APPROVAL_JOB_PENDING
+
+
 class SupplementPart(models.Model):
     """A row of one supplement's content; it cannot change once the supplement is approved or filed."""
 

@@ -73,16 +73,19 @@ def test_each_role_opens_exactly_its_pages(client, django_user_model, bestnet, r
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ACTIONS))
-def test_each_workflow_action_runs_only_for_its_role(client, django_user_model, bestnet, role, action):
+def test_each_workflow_action_runs_only_for_its_role(
+    client, django_user_model, bestnet, role, action, django_capture_on_commit_callbacks
+):
     roles, before, after = ACTIONS[action]
     draft = SupplementFactory(prospectus=bestnet.prospectuses.get(), dated_on=datetime.date(2003, 7, 20))
     if before == SupplementStatus.REVIEW:
         supplement_services.submit_supplement_for_review(actor=TEST_ACTOR, supplement=draft)
     client.force_login(_user(django_user_model, role))
-    client.post(
-        reverse("admin:offerings_supplement_changelist"),
-        {"action": action, "_selected_action": [draft.pk]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # an approval job runs in the in-process backend
+        client.post(
+            reverse("admin:offerings_supplement_changelist"),
+            {"action": action, "_selected_action": [draft.pk]},
+        )
     draft.refresh_from_db()
     assert draft.status == (after if role in roles else before)
 

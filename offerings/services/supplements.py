@@ -138,13 +138,21 @@ def approve_supplement(*, actor: Actor, supplement: Supplement, override_reason:
     return approve(actor=actor, supplement=supplement, override_reason=override_reason).supplement
 
 
-@audited
-@transaction.atomic
-def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Approval:
-    """Approval freezes the content. It is refused to the user who last changed the draft (maker-checker) and,
-    through ``supplement_approval_requested``, while a compliance error about the supplement stands, unless the
-    approver gives ``override_reason``. ``supplement_approved`` receivers then render and store the documents;
-    a failure there (``signals.SignalActionError``) rolls the approval back."""
+@dataclass
+class ApprovalCheck:
+    """What an approval weighed before it changes anything: the locked supplement, the findings, the reason."""
+
+    supplement: Supplement
+    findings: list
+    override_reason: str
+    self_approved: bool
+
+
+def check_approval(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> ApprovalCheck:
+    """Whether ``actor`` may approve the supplement now, changing nothing: the reviewer's permission, a supplement
+    in review, maker-checker, the record's own validation and, through ``supplement_approval_requested``, no
+    compliance error about it unless ``override_reason`` is given. Raises ``PermissionDenied`` or
+    ``ValidationError`` naming what stands in the way. Locks the supplement's row (call it in a transaction)."""
     require_permission(actor, "offerings.review_supplement", "approve a supplement")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.APPROVED)
@@ -156,6 +164,17 @@ def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") 
         Supplement, supplement=supplement, actor=actor, override_reason=reason
     ):
         findings += weighed or []
+    return ApprovalCheck(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
+
+
+@audited
+@transaction.atomic
+def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Approval:
+    """Approval freezes the content, once ``check_approval`` allows it. ``supplement_approved`` receivers then
+    render and store the documents; a failure there (``signals.SignalActionError``) rolls the approval back.
+    The admin does not call this in the request: ``approvals.request_approval`` queues it for the task worker."""
+    checked = check_approval(actor=actor, supplement=supplement, override_reason=override_reason)
+    supplement = checked.supplement
     supplement.status = SupplementStatus.APPROVED
     supplement.save(update_fields=["status", "updated_at"])
     record_event(
@@ -163,13 +182,18 @@ def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") 
         record=supplement,
         event="approved",
         data={
-            "findings": [{"code": f.code, "severity": str(f.severity), "message": f.message} for f in findings],
-            "override_reason": reason,
-            "self_approved": self_approved,
+            "findings": [{"code": f.code, "severity": str(f.severity), "message": f.message} for f in checked.findings],
+            "override_reason": checked.override_reason,
+            "self_approved": checked.self_approved,
         },
     )
     signals.supplement_approved.send(Supplement, supplement=supplement, actor=actor)
-    return Approval(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
+    return Approval(
+        supplement=supplement,
+        findings=checked.findings,
+        override_reason=checked.override_reason,
+        self_approved=checked.self_approved,
+    )
 
 
 def _set_filing(

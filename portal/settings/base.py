@@ -258,6 +258,7 @@ AUDIT_UNTRACKED_FIELDS = [
     "updated_at",
     "delivery.Delivery.token_hash",
     "delivery.PublishJob.progress",
+    "offerings.ApprovalJob.progress",
     # The email notice's send-protocol bookkeeping; what was sent and when is in the delivery's evidence events.
     "delivery.Delivery.notice_state",
     "delivery.Delivery.notice_attempt",

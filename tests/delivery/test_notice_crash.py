@@ -13,8 +13,6 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -25,11 +23,11 @@ from delivery.services import notices
 from delivery.services.links import create_deliveries
 from delivery.services.packages import publish_package
 from tests.actors import TEST_ACTOR
+from tests.worker import ROOT, worker_environment
 
 from . import smtp
 from .conftest import make_registration
 
-ROOT = Path(__file__).resolve().parents[2]
 LATER = datetime.timedelta(hours=1)  # past any PORTAL_NOTICE_STALE_SECONDS the tests leave at its default
 
 
@@ -129,14 +127,6 @@ NOTICES = 30
 KILL_AT = 10  # the worker is killed when the server has kept this many messages, before it answers the last
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{quote(db['NAME'], safe='')}"
-
-
 @pytest.fixture
 def processes():
     """Started subprocesses; every one still running at the end is killed and reaped."""
@@ -154,20 +144,7 @@ def test_killing_a_worker_mid_batch_loses_no_notice_and_sends_none_twice(setting
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: Django's SQLite test database is in memory, which a worker process cannot open")
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    env = {
-        **os.environ,
-        # The production settings, as `manage.py db_worker` runs in production, against the test database.
-        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-        "DJANGO_SECRET_KEY": "test-only-not-secret-worker",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": _database_url(),
-        "CONN_MAX_AGE": "0",
-        "CACHE_URL": "locmemcache://",
-        "PORTAL_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "EMAIL_URL": f"smtp://127.0.0.1:{mailbox.port}",
-        "PORTAL_BASE_URL": settings.DELIVERY_BASE_URL,
-        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
+    env = worker_environment(settings, EMAIL_URL=f"smtp://127.0.0.1:{mailbox.port}")
     log = (tmp_path / "worker.log").open("w")
 
     def worker(*arguments: str) -> subprocess.Popen:

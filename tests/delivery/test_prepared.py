@@ -64,3 +64,15 @@ def test_an_evidence_row_reads_back_as_saved(link):
     assert stored.ip_address == "2001:db8::1"
     assert len(stored.user_agent) == 500
     assert stored.document_sha256 == document.sha256
+
+
+def test_the_benchmarks_floor_views_do_the_pages_required_work_and_nothing_else(link, client, settings):
+    """benchmarks/serving.py compares the page with these: a lookup and an evidence row (and the rate limit)."""
+    settings.ROOT_URLCONF = "benchmarks.bench_urls"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/bench/floor/{link.token}/")
+    assert (response.status_code, response.content) == (200, b"ok")
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "INSERT", "UPDATE"]  # first open sets the time
+    assert client.get(f"/bench/floor-limited/{link.token}/").status_code == 200
+    assert DeliveryEvent.objects.filter(delivery=link.delivery, kind=EventKind.PAGE_VIEW).count() == 2
+    assert client.get(f"/bench/floor/{tokens.new_token()}/").status_code == 404

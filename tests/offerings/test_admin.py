@@ -136,12 +136,15 @@ def test_draft_supplement_is_editable_and_deletable(staff, draft):
     assert not Supplement.objects.filter(pk=draft.pk).exists()
 
 
-def test_workflow_actions_move_a_supplement_through_review_to_approval(staff, draft, settings):
+def test_workflow_actions_move_a_supplement_through_review_to_approval(
+    staff, draft, settings, django_capture_on_commit_callbacks
+):
     changelist = admin_url(Supplement, "changelist")
     staff.post(changelist, {"action": "submit_for_review", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.REVIEW
-    staff.post(changelist, {"action": "approve", "_selected_action": [draft.pk]})
+    with django_capture_on_commit_callbacks(execute=True):  # the approval job, run by the in-process backend
+        staff.post(changelist, {"action": "approve", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == SupplementStatus.APPROVED
 

@@ -89,13 +89,14 @@ def test_the_reviewer_returns_to_draft_from_the_page_with_a_reason(client, djang
 
 
 def test_the_reviewer_approves_and_the_filer_files_through_the_pages_the_buttons_lead_to(
-    client, django_user_model, bestnet
+    client, django_user_model, bestnet, django_capture_on_commit_callbacks
 ):
     supplement = supplement_services.submit_supplement_for_review(actor=TEST_ACTOR, supplement=_draft(bestnet))
     client.force_login(_user(django_user_model, "Reviewer"))
     approve_url = reverse("admin:offerings_supplement_approve", args=[supplement.pk])
     assert f'href="{approve_url}"' in _page(client, supplement).content.decode()
-    client.post(approve_url, {"override_reason": ""})
+    with django_capture_on_commit_callbacks(execute=True):  # the approval job, run by the in-process backend
+        client.post(approve_url, {"override_reason": ""})
     supplement.refresh_from_db()
     assert supplement.status == SupplementStatus.APPROVED
     assert LogEntry.objects.filter(event="approved", object_pk=str(supplement.pk)).exists()
