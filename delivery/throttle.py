@@ -13,16 +13,23 @@ log (at most one per client address per window), which names a token only by a p
 import hashlib
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import DatabaseError
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
+from redis.exceptions import RedisError
 
 from . import conf, selectors
 from .services import evidence
 
 GROUP = "delivery.links"
+# What a failing cache raises: Redis (connection refused, timeout), the database cache, a socket.
+CACHE_ERRORS = (RedisError, DatabaseError, OSError)
+CACHE_ERROR_LOG_SECONDS = 60
+_last_cache_error: float | None = None
 IPV6_PREFIX = 64
 TOKEN_HASH_SHOWN = 12  # hex digits of a token's SHA-256 in the log
 
@@ -53,7 +60,12 @@ def retry_after(
     if rate is None:
         return None
     bucket = client_bucket(ip_address)
-    usage = get_usage(request, group=GROUP, key=lambda group, request: bucket, rate=rate, increment=True)
+    try:
+        usage = get_usage(request, group=GROUP, key=lambda group, request: bucket, rate=rate, increment=True)
+    except CACHE_ERRORS as error:
+        return _cache_failed(page, f"{type(error).__name__}: {error}")
+    if usage is not None and usage["time_left"] < 0:  # django-ratelimit's answer when the count came back empty
+        return _cache_failed(page, "the counter could not be read or increased")
     if usage is None or not usage["should_limit"]:
         return None
     seconds = max(int(usage["time_left"]), 1)
@@ -61,6 +73,31 @@ def retry_after(
         bucket=bucket, ip_address=ip_address, user_agent=user_agent, page=page, token=token, rate=rate, seconds=seconds
     )
     return seconds
+
+
+class LimitUnavailable(Exception):
+    """The cache the limit counts in failed and ``RATELIMIT_FAIL_OPEN`` is off: the view answers 503."""
+
+
+def _cache_failed(page: str, reason: str) -> None:
+    """Rule: a request the limit cannot count is served when ``RATELIMIT_FAIL_OPEN`` (the default; links are
+    unguessable, the limit guards load) and refused with ``LimitUnavailable`` otherwise; either way an error on
+    the ``delivery.security`` log, at most one a minute per process (the cache cannot throttle it now)."""
+    global _last_cache_error
+    now = time.monotonic()
+    if _last_cache_error is None or now - _last_cache_error >= CACHE_ERROR_LOG_SECONDS:
+        _last_cache_error = now
+        security_log.error(
+            "The rate limit's cache failed on the %s (%s); requests are %s until it answers. Further failures in "
+            "the next %d s are not logged.",
+            page,
+            reason,
+            "served uncounted" if settings.RATELIMIT_FAIL_OPEN else "refused with 503",
+            CACHE_ERROR_LOG_SECONDS,
+        )
+    if settings.RATELIMIT_FAIL_OPEN:
+        return None
+    raise LimitUnavailable(reason)
 
 
 def _first_in_window(key: str, seconds: int) -> bool:

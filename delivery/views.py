@@ -37,6 +37,7 @@ PRIVATE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 _NOT_FOUND_BODY: str | None = None
+LIMIT_UNAVAILABLE_RETRY_SECONDS = 60
 
 
 def not_found() -> HttpResponse:
@@ -98,13 +99,26 @@ def too_many_requests(seconds: int) -> HttpResponse:
     return response
 
 
+def limit_unavailable() -> HttpResponse:
+    """503 with Retry-After: the rate limit's cache failed and ``RATELIMIT_FAIL_OPEN`` is off."""
+    response = _plain(
+        "The portal cannot serve this page right now. Please try again in a minute; your link still works.",
+        status=503,
+    )
+    response["Retry-After"] = str(LIMIT_UNAVAILABLE_RETRY_SECONDS)
+    return response
+
+
 def rate_limited(page: str):
     """View decorator: count the request against the client's rate limit; 429 (with the evidence) past it."""
 
     def decorate(view):
         @functools.wraps(view)
         def limited_view(request, *args, **kwargs):
-            seconds = throttle.retry_after(request, page=page, token=kwargs.get("token"), **_link_holder(request))
+            try:
+                seconds = throttle.retry_after(request, page=page, token=kwargs.get("token"), **_link_holder(request))
+            except throttle.LimitUnavailable:
+                return limit_unavailable()
             if seconds is not None:
                 return too_many_requests(seconds)
             return view(request, *args, **kwargs)
