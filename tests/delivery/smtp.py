@@ -6,12 +6,13 @@ yet confirmed (the crash tests of the notice protocol).
 """
 
 import asyncio
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+
+from benchmarks.delivery_load import free_port
 
 
 @dataclass
@@ -42,12 +43,6 @@ class Mailbox:
 
     def to(self, address: str):
         return [m for _, rcpt, m in self.messages if address in rcpt]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(mailbox: Mailbox) -> Controller:

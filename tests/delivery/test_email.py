@@ -1,12 +1,11 @@
 import re
 
+from benchmarks.delivery_load import free_port
 from delivery.models import Delivery, DeliveryEvent, DeliveryStatus, EventKind
 from delivery.services.links import create_deliveries
 from delivery.services.notices import resend
 from tests import factories
 from tests.actors import TEST_ACTOR
-
-from . import smtp
 
 LINK = re.compile(r"http://portal\.test/d/([A-Za-z0-9_-]{43})/")
 
@@ -61,7 +60,7 @@ def test_a_failed_send_marks_that_delivery_failed_and_leaves_the_others_sent(
 def test_an_unreachable_mail_server_marks_every_delivery_failed(settings, package, django_capture_on_commit_callbacks):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = smtp.free_port()  # nothing listens there
+    settings.EMAIL_PORT = free_port()  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     with django_capture_on_commit_callbacks(execute=True):
         create_deliveries(actor=TEST_ACTOR, package_version=package, send=True)

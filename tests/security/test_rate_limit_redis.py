@@ -3,16 +3,14 @@ on loopback. Its counter is one atomic round trip, a missing counter is never re
 the personal link's limit works through it as through the other caches."""
 
 import shutil
-import socket
-import subprocess
 import threading
-import time
 
 import pytest
 import redis
 from django.core.cache import caches
 from django.test import override_settings
 
+from benchmarks.serving import Redis
 from delivery.models import DeliveryEvent, EventKind
 from delivery.services.links import create_deliveries
 from delivery.services.packages import publish_package
@@ -22,35 +20,12 @@ from tests.delivery.conftest import make_registration
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    port = _free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path_factory.mktemp("redis"),
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(host="127.0.0.1", port=port)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    client.close()
-    server.terminate()
-    server.wait(timeout=10)
+    """A redis-server of its own on a free loopback port, keeping nothing on disk (benchmarks.serving.Redis)."""
+    server = Redis(str(tmp_path_factory.mktemp("redis")))
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ uncounted with RATELIMIT_FAIL_OPEN (the default), else 503 with Retry-After; an 
 minute per process (delivery.throttle)."""
 
 import logging
-import socket
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
+from benchmarks.delivery_load import free_port
 from delivery import throttle
 from delivery.models import DeliveryEvent, EventKind
 from delivery.services.links import create_deliveries
@@ -17,16 +17,11 @@ from tests.actors import TEST_ACTOR
 from tests.delivery.conftest import make_registration
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again on return: nothing listens there
-
-
 @pytest.fixture
 def stopped_redis(settings, monkeypatch):
     """The production backend pointed at a loopback port where no redis-server runs."""
-    config = {"BACKEND": "portal.cache.RedisCache", "LOCATION": f"redis://127.0.0.1:{_closed_port()}/0"}
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # a port nothing listens on
+    config = {"BACKEND": "portal.cache.RedisCache", "LOCATION": nowhere}
     monkeypatch.setattr(throttle, "_last_cache_error", None)
     with override_settings(CACHES={"default": config}):
         yield caches["default"]
