@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.delivery_load import bench_publish, issue_tokens, recreate_database, setup_django
+from benchmarks.serving import Redis, collect_static
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/portal_page_cost"
@@ -149,22 +150,8 @@ def main() -> None:
     redis = None
     try:
         subprocess.run([sys.executable, __file__, "--prepare", database_url, tmp], check=True, cwd=ROOT)
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=ROOT,
-            check=True,
-            env={
-                **os.environ,
-                "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-                "DJANGO_SECRET_KEY": "collect-only",
-                "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                "DATABASE_URL": database_url,
-                "DJANGO_STATIC_ROOT": str(Path(tmp) / "static"),
-            },
-        )
+        collect_static(database_url, str(Path(tmp) / "static"))
         if shutil.which("redis-server"):
-            from benchmarks.serving import Redis
-
             redis = Redis(tmp)
         cache_url = redis.url if redis else "dbcache://portal_cache?max_entries=100000"
         print(f"Personal page in-process, production settings, PostgreSQL, {'Redis' if redis else 'database'} cache")

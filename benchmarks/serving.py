@@ -90,6 +90,23 @@ def publish(size: int):
     return packages.publish_package(actor=actor, registration=registration)
 
 
+def collect_static(database_url: str, static_root: str) -> None:
+    """Production's manifest static storage needs collectstatic: into this run's own folder."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        check=True,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+            "DJANGO_SECRET_KEY": "collect-only",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": database_url,
+            "DJANGO_STATIC_ROOT": static_root,
+        },
+    )
+
+
 def worker_pids(master: int) -> list[int]:
     try:
         return [int(p) for p in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
@@ -428,19 +445,8 @@ def main() -> None:
     setup_django(database_url, media_root)
     from django.conf import settings
 
-    # Production's manifest static storage needs collectstatic (into this run's own folder).
     os.environ["DJANGO_STATIC_ROOT"] = str(Path(tmp) / "static")
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        check=True,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
-            "DJANGO_SECRET_KEY": "collect-only",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        },
-    )
+    collect_static(database_url, os.environ["DJANGO_STATIC_ROOT"])
 
     version = publish(BIG_PDF_BYTES)
     bench_publish(version, args.investors)

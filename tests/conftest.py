@@ -1,4 +1,5 @@
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,14 @@ def tabs(browser):
     tabs = Tabs(browser)
     yield tabs
     assert tabs.violations == []
+
+
+@pytest.fixture
+def processes():
+    """Started subprocesses; every one still running at the end is killed and reaped."""
+    started: list[subprocess.Popen] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=30)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from audit.context import audited
 from offerings.actors import Actor, SystemActor, actor_user
+from offerings.jobs import error_lines, write_job_step
 from offerings.models import RegistrationStatement
 
 from .. import conversion
@@ -40,15 +41,7 @@ def stalled_after() -> datetime.timedelta:
 @transaction.atomic
 def update_publish_job(*, actor: Actor, job: PublishJob, **changes) -> PublishJob:
     """Write the job's status, progress, times, version or error (the worker's steps)."""
-    unknown = set(changes) - set(JOB_FIELDS)
-    if unknown:
-        raise TypeError(f"update_publish_job() cannot change {', '.join(sorted(unknown))}.")
-    for name, value in changes.items():
-        setattr(job, name, value)
-    job.progress = job.progress[:300]
-    job.error = job.error[:4000]
-    job.full_clean()
-    job.save(update_fields=[*changes, "updated_at"])
+    write_job_step(job, allowed=JOB_FIELDS, changes=changes)
     return job
 
 
@@ -93,12 +86,6 @@ def _fail(job: PublishJob, error: str, **changes) -> str:
     return job.status
 
 
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "\n".join(message for messages in error.message_dict.values() for message in messages)
-    return "\n".join(error.messages)
-
-
 def run_publish_job(*, job_id: int) -> str:
     """The worker's side of a job: prepare, publish, then the deliveries if asked; returns the final status.
 
@@ -121,7 +108,7 @@ def run_publish_job(*, job_id: int) -> str:
         step("Storing the package")
         version = packages.publish_package(actor=actor, registration=job.registration_statement, prepared=prepared)
     except ValidationError as error:
-        return _fail(job, _messages(error))
+        return _fail(job, error_lines(error))
     except Exception as error:
         logger.exception("Publish job %s failed", job.pk)
         return _fail(job, f"Publishing stopped on an unexpected error ({type(error).__name__}); nothing was published.")

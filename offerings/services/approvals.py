@@ -20,6 +20,7 @@ from django.utils import timezone
 from audit.context import audited
 
 from ..actors import Actor, SystemActor, actor_user
+from ..jobs import error_lines, write_job_step
 from ..models import APPROVAL_JOB_PENDING, ApprovalJob, ApprovalJobStatus, Supplement
 from ..signals import SignalActionError
 from . import supplements
@@ -37,15 +38,7 @@ STALLED_AFTER = datetime.timedelta(hours=1)
 @transaction.atomic
 def update_approval_job(*, actor: Actor, job: ApprovalJob, **changes) -> ApprovalJob:
     """Write the job's status, progress, times or error (the worker's steps)."""
-    unknown = set(changes) - set(JOB_FIELDS)
-    if unknown:
-        raise TypeError(f"update_approval_job() cannot change {', '.join(sorted(unknown))}.")
-    for name, value in changes.items():
-        setattr(job, name, value)
-    job.progress = job.progress[:300]
-    job.error = job.error[:4000]
-    job.full_clean()
-    job.save(update_fields=[*changes, "updated_at"])
+    write_job_step(job, allowed=JOB_FIELDS, changes=changes)
     return job
 
 
@@ -105,12 +98,6 @@ def request_approval(*, actor: Actor, supplement: Supplement, override_reason: s
     return job
 
 
-def _messages(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
-        return "\n".join(message for messages in error.message_dict.values() for message in messages)
-    return "\n".join(error.messages)
-
-
 def _fail(job: ApprovalJob, error: str) -> str:
     update_approval_job(actor=WORKER, job=job, status=ApprovalJobStatus.FAILED, finished_at=timezone.now(), error=error)
     return job.status
@@ -141,7 +128,7 @@ def run_approval_job(*, job_id: int) -> str:
     try:
         supplements.approve(actor=actor, supplement=job.supplement, override_reason=job.override_reason)
     except ValidationError as error:
-        return _fail(job, _messages(error))
+        return _fail(job, error_lines(error))
     except PermissionDenied as error:
         return _fail(job, str(error))
     except SignalActionError as error:

@@ -127,17 +127,6 @@ NOTICES = 30
 KILL_AT = 10  # the worker is killed when the server has kept this many messages, before it answers the last
 
 
-@pytest.fixture
-def processes():
-    """Started subprocesses; every one still running at the end is killed and reaped."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_killing_a_worker_mid_batch_loses_no_notice_and_sends_none_twice(settings, mailbox, processes, tmp_path):

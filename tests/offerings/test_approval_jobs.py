@@ -184,17 +184,6 @@ def test_a_reviewer_who_lost_the_role_meanwhile_does_not_approve(in_review, djan
     assert in_review.status == SupplementStatus.REVIEW
 
 
-@pytest.fixture
-def processes():
-    """Started subprocesses; every one still running at the end is killed and reaped."""
-    started: list[subprocess.Popen] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=30)
-
-
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_real_db_worker_approves_what_the_admin_queued(settings, django_user_model, tmp_path, processes):
