@@ -893,6 +893,7 @@ class SupplementAdmin(ServiceModelAdmin):
                     request.user, obj, approval_blockers=blockers, pending_approval=pending
                 ),
                 "workflow_approval_job": job,
+                "approval_waiting_minutes": approvals.minutes_waiting(job=job) if pending else None,
                 "refresh_seconds": APPROVAL_REFRESH_SECONDS if pending else None,
                 "workflow_history": admin_workflow.history_summary(obj),
                 "workflow_renditions": self.rendition_links(obj),

@@ -3,8 +3,10 @@ job; the worker approves as the reviewer who asked, and a failure leaves the sup
 stored (offerings.services.approvals)."""
 
 import datetime
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import LogEntry
+from benchmarks import render_supplements
 from documents import rendering
 from documents.models import SupplementRendition
 from offerings.dossier.importer import import_dossier
@@ -212,3 +215,67 @@ def test_a_real_db_worker_approves_what_the_admin_queued(settings, django_user_m
     assert supplement.status == SupplementStatus.APPROVED
     assert SupplementRendition.objects.filter(supplement=supplement).count() == 3
     assert LogEntry.objects.get(event="approved", object_pk=str(supplement.pk)).actor == reviewer
+
+
+def test_a_job_the_worker_has_not_started_for_minutes_says_to_check_the_worker(
+    reviewer_client, in_review, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        reviewer_client.post(_approve_url(in_review), {"override_reason": ""})
+    assert 'id="approval-waiting"' not in _page(reviewer_client, in_review)
+    ApprovalJob.objects.filter(supplement=in_review).update(
+        requested_at=timezone.now() - approvals.WAITING_WARN_AFTER - datetime.timedelta(minutes=3)
+    )
+    page = _page(reviewer_client, in_review)
+    assert "has not started this approval after 5 minutes: check that <code>manage.py db_worker</code>" in page
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_killing_the_worker_mid_approval_approves_nothing_and_the_approval_can_be_asked_for_again(
+    settings, django_user_model, tmp_path, processes
+):
+    """SIGKILL while the PDF is laid out (in the conversion child): the approval's transaction never commits, so
+    the supplement stays in review with no rendition and no file; the job, left running, is failed as stalled
+    when the reviewer approves again, and the next worker approves once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: Django's SQLite test database is in memory, which a worker process cannot open")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    supplement = supplement_services.submit_supplement_for_review(
+        actor=TEST_ACTOR, supplement=render_supplements.holders_update(3000)
+    )
+    reviewer = _reviewer(django_user_model)
+    job = approvals.request_approval(actor=reviewer, supplement=supplement, override_reason="Crash test.")
+    log = tmp_path / "worker.log"
+    env = worker_environment(settings, PORTAL_PDF_ISOLATE_ROWS="100")
+
+    def worker(*arguments: str) -> subprocess.Popen:
+        command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1", *arguments]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("a"), stderr=subprocess.STDOUT)
+        processes.append(process)
+        return process
+
+    first = worker()
+    deadline = time.monotonic() + 120
+    while ApprovalJob.objects.get(pk=job.pk).status != ApprovalJobStatus.RUNNING:
+        assert time.monotonic() < deadline and first.poll() is None, log.read_text()
+        time.sleep(0.1)
+    time.sleep(2)  # inside the render of 3,000 rows (some 15 s)
+    first.kill()  # SIGKILL: no handler, no rollback hook runs in the worker
+    assert first.wait(timeout=30) == -signal.SIGKILL
+    supplement.refresh_from_db()
+    assert supplement.status == SupplementStatus.REVIEW
+    assert not SupplementRendition.objects.filter(supplement=supplement).exists()
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert ApprovalJob.objects.get(pk=job.pk).status == ApprovalJobStatus.RUNNING  # nobody left to finish it
+
+    ApprovalJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - approvals.STALLED_AFTER)
+    again = approvals.request_approval(actor=reviewer, supplement=supplement, override_reason="Crash test.")
+    assert ApprovalJob.objects.get(pk=job.pk).status == ApprovalJobStatus.FAILED
+    assert worker("--batch").wait(timeout=300) == 0, log.read_text()
+    again.refresh_from_db()
+    supplement.refresh_from_db()
+    assert again.status == ApprovalJobStatus.DONE, again.error or log.read_text()
+    assert supplement.status == SupplementStatus.APPROVED
+    assert SupplementRendition.objects.filter(supplement=supplement).count() == 3
+    assert LogEntry.objects.filter(event="approved", object_pk=str(supplement.pk)).count() == 1
