@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -22,6 +23,7 @@ from documents import rendering
 from documents.models import SupplementRendition
 from offerings.dossier.importer import import_dossier
 from offerings.models import ApprovalJob, ApprovalJobStatus, Supplement, SupplementStatus
+from offerings.roles import sync_roles
 from offerings.services import approvals
 from offerings.services import supplements as supplement_services
 from tests.actors import TEST_ACTOR
@@ -30,6 +32,8 @@ from tests.worker import ROOT, worker_environment
 
 
 def _reviewer(django_user_model, name: str = "counsel"):
+    if not Group.objects.filter(name="Reviewer").exists():  # a transactional test after another flushed the roles
+        sync_roles(django_apps)
     user = django_user_model.objects.create_user(name, password="a-long-pass-phrase-1", is_staff=True)
     user.groups.add(Group.objects.get(name="Reviewer"))
     return user
