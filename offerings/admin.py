@@ -59,6 +59,7 @@ from .models import (
     SupplementStatus,
     UnitComponent,
 )
+from .selectors import approvals as approval_selectors
 from .services import approvals
 from .services import reports as report_services
 from .services import supplements as supplement_services
@@ -885,7 +886,7 @@ class SupplementAdmin(ServiceModelAdmin):
         if obj is not None and self.has_view_or_change_permission(request, obj):
             in_review = obj.status == SupplementStatus.REVIEW
             blockers = self.approval_blockers(obj) if in_review else []
-            job = approvals.latest_approval(supplement=obj) if in_review else None
+            job = approval_selectors.latest_approval(supplement=obj) if in_review else None
             pending = job if job is not None and not job.finished else None
             extra_context = {
                 **(extra_context or {}),
@@ -893,7 +894,7 @@ class SupplementAdmin(ServiceModelAdmin):
                     request.user, obj, approval_blockers=blockers, pending_approval=pending
                 ),
                 "workflow_approval_job": job,
-                "approval_waiting_minutes": approvals.minutes_waiting(job=job) if pending else None,
+                "approval_waiting_minutes": approval_selectors.minutes_waiting(job=job) if pending else None,
                 "refresh_seconds": APPROVAL_REFRESH_SECONDS if pending else None,
                 "workflow_history": admin_workflow.history_summary(obj),
                 "workflow_renditions": self.rendition_links(obj),

@@ -21,7 +21,8 @@ from audit.context import audited
 
 from ..actors import Actor, SystemActor, actor_user
 from ..jobs import error_lines, write_job_step
-from ..models import APPROVAL_JOB_PENDING, ApprovalJob, ApprovalJobStatus, Supplement
+from ..models import ApprovalJob, ApprovalJobStatus, Supplement
+from ..selectors.approvals import pending_approval
 from ..signals import SignalActionError
 from . import supplements
 
@@ -32,8 +33,6 @@ JOB_FIELDS = ("status", "progress", "started_at", "finished_at", "error")
 # A job that has written nothing for this long is taken as stopped (its worker died). Its one long step, the PDF,
 # is bounded by the conversion child's time limit (PORTAL_CONVERT_TIMEOUT_SECONDS, two minutes by default).
 STALLED_AFTER = datetime.timedelta(hours=1)
-# A queued job the worker has not started after this long: the supplement's page says the worker may be stopped.
-WAITING_WARN_AFTER = datetime.timedelta(minutes=2)
 
 
 @audited
@@ -42,24 +41,6 @@ def update_approval_job(*, actor: Actor, job: ApprovalJob, **changes) -> Approva
     """Write the job's status, progress, times or error (the worker's steps)."""
     write_job_step(job, allowed=JOB_FIELDS, changes=changes)
     return job
-
-
-def pending_approval(*, supplement: Supplement) -> ApprovalJob | None:
-    """The supplement's approval job that is queued or running, if any."""
-    return ApprovalJob.objects.filter(supplement=supplement, status__in=APPROVAL_JOB_PENDING).first()
-
-
-def latest_approval(*, supplement: Supplement) -> ApprovalJob | None:
-    """The supplement's most recent approval job, whatever its state."""
-    return ApprovalJob.objects.filter(supplement=supplement).select_related("requested_by").first()
-
-
-def minutes_waiting(*, job: ApprovalJob) -> int | None:
-    """Whole minutes a queued job has waited for the task worker, once past ``WAITING_WARN_AFTER``; else None."""
-    if job.status != ApprovalJobStatus.QUEUED:
-        return None
-    waited = timezone.now() - job.requested_at
-    return int(waited.total_seconds() // 60) if waited >= WAITING_WARN_AFTER else None
 
 
 def _fail_if_stalled(*, actor: Actor, job: ApprovalJob, now: datetime.datetime) -> bool:

@@ -24,6 +24,7 @@ from documents.models import SupplementRendition
 from offerings.dossier.importer import import_dossier
 from offerings.models import ApprovalJob, ApprovalJobStatus, Supplement, SupplementStatus
 from offerings.roles import sync_roles
+from offerings.selectors import approvals as approval_selectors
 from offerings.services import approvals
 from offerings.services import supplements as supplement_services
 from tests.actors import TEST_ACTOR
@@ -228,7 +229,7 @@ def test_a_job_the_worker_has_not_started_for_minutes_says_to_check_the_worker(
         reviewer_client.post(_approve_url(in_review), {"override_reason": ""})
     assert 'id="approval-waiting"' not in _page(reviewer_client, in_review)
     ApprovalJob.objects.filter(supplement=in_review).update(
-        requested_at=timezone.now() - approvals.WAITING_WARN_AFTER - datetime.timedelta(minutes=3)
+        requested_at=timezone.now() - approval_selectors.WAITING_WARN_AFTER - datetime.timedelta(minutes=3)
     )
     page = _page(reviewer_client, in_review)
     assert "has not started this approval after 5 minutes: check that <code>manage.py db_worker</code>" in page
