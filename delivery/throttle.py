@@ -76,11 +76,11 @@ def retry_after(
 
 
 class LimitUnavailable(Exception):
-    """The cache the limit counts in failed and ``RATELIMIT_FAIL_OPEN`` is off: the view answers 503."""
+    """The cache the limit counts in failed and ``PORTAL_RATE_LIMIT_FAIL_OPEN`` is off: the view answers 503."""
 
 
 def _cache_failed(page: str, reason: str) -> None:
-    """Rule: a request the limit cannot count is served when ``RATELIMIT_FAIL_OPEN`` (the default; links are
+    """Rule: a request the limit cannot count is served when ``PORTAL_RATE_LIMIT_FAIL_OPEN`` (the default; links are
     unguessable, the limit guards load) and refused with ``LimitUnavailable`` otherwise; either way an error on
     the ``delivery.security`` log, at most one a minute per process (the cache cannot throttle it now)."""
     global _last_cache_error
@@ -92,10 +92,10 @@ def _cache_failed(page: str, reason: str) -> None:
             "the next %d s are not logged.",
             page,
             reason,
-            "served uncounted" if settings.RATELIMIT_FAIL_OPEN else "refused with 503",
+            "served uncounted" if settings.PORTAL_RATE_LIMIT_FAIL_OPEN else "refused with 503",
             CACHE_ERROR_LOG_SECONDS,
         )
-    if settings.RATELIMIT_FAIL_OPEN:
+    if settings.PORTAL_RATE_LIMIT_FAIL_OPEN:
         return None
     raise LimitUnavailable(reason)
 
@@ -103,7 +103,10 @@ def _cache_failed(page: str, reason: str) -> None:
 def _first_in_window(key: str, seconds: int) -> bool:
     """True once per ``key`` until ``seconds`` have passed (a marker in the cache the limit counts in)."""
     cache = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
-    return cache.add(f"{GROUP}.refused:{key}", 1, timeout=seconds)
+    try:
+        return cache.add(f"{GROUP}.refused:{key}", 1, timeout=seconds)
+    except CACHE_ERRORS:  # the cache failed after counting: record the refusal rather than fail the page
+        return True
 
 
 def _record_refusal(

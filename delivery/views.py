@@ -100,7 +100,7 @@ def too_many_requests(seconds: int) -> HttpResponse:
 
 
 def limit_unavailable() -> HttpResponse:
-    """503 with Retry-After: the rate limit's cache failed and ``RATELIMIT_FAIL_OPEN`` is off."""
+    """503 with Retry-After: the rate limit's cache failed and ``PORTAL_RATE_LIMIT_FAIL_OPEN`` is off."""
     response = _plain(
         "The portal cannot serve this page right now. Please try again in a minute; your link still works.",
         status=503,

@@ -887,7 +887,7 @@ class SupplementAdmin(ServiceModelAdmin):
             in_review = obj.status == SupplementStatus.REVIEW
             blockers = self.approval_blockers(obj) if in_review else []
             job = approval_selectors.latest_approval(supplement=obj) if in_review else None
-            pending = job if job is not None and not job.finished else None
+            pending = job if job is not None and not job.finished and not approval_selectors.is_stalled(job) else None
             extra_context = {
                 **(extra_context or {}),
                 "workflow_steps": admin_workflow.next_steps(

@@ -65,8 +65,8 @@ def _pending(job: ApprovalJob | None) -> str:
         return ""
     who = job.requested_by.get_username() if job.requested_by else job.requested_by_command or "a deleted account"
     return (
-        f"Approved by {who} at {job.requested_at:%Y-%m-%d %H:%M} UTC; the task worker is rendering and freezing "
-        f"the documents ({job.get_status_display().lower()})."
+        f"Approval requested by {who} at {job.requested_at:%Y-%m-%d %H:%M} UTC; the task worker is rendering and "
+        f"freezing the documents ({job.get_status_display().lower()})."
     )
 
 

@@ -1019,7 +1019,21 @@ class SupplementPart(models.Model):
         supplement_id = self.owning_supplement_id()
         if supplement_id is None:
             return
-        status = Supplement.objects.filter(pk=supplement_id).values_list("status", flat=True).first()
+        status, approving = (
+            Supplement.objects.filter(pk=supplement_id)
+            .annotate(
+                approving=models.Exists(
+                    ApprovalJob.objects.filter(supplement=models.OuterRef("pk"), status__in=APPROVAL_JOB_PENDING)
+                )
+            )
+            .values_list("status", "approving")
+            .first()
+        ) or (None, False)
+        if approving:
+            raise ValidationError(
+                f"{Supplement.objects.get(pk=supplement_id)} is being approved (its approval job is queued or "
+                "running); its content does not change until the job has finished."
+            )
         if status in (SupplementStatus.APPROVED, SupplementStatus.FILED):
             raise FiledRecordError(
                 f"{Supplement.objects.get(pk=supplement_id)} is {SupplementStatus(status).label.lower()}; its "

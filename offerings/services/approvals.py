@@ -22,7 +22,7 @@ from audit.context import audited
 from ..actors import Actor, SystemActor, actor_user
 from ..jobs import error_lines, write_job_step
 from ..models import ApprovalJob, ApprovalJobStatus, Supplement
-from ..selectors.approvals import pending_approval
+from ..selectors.approvals import is_stalled, pending_approval
 from ..signals import SignalActionError
 from . import supplements
 
@@ -30,9 +30,6 @@ logger = logging.getLogger(__name__)
 
 WORKER = SystemActor("approve_supplement_job")
 JOB_FIELDS = ("status", "progress", "started_at", "finished_at", "error")
-# A job that has written nothing for this long is taken as stopped (its worker died). Its one long step, the PDF,
-# is bounded by the conversion child's time limit (PORTAL_CONVERT_TIMEOUT_SECONDS, two minutes by default).
-STALLED_AFTER = datetime.timedelta(hours=1)
 
 
 @audited
@@ -43,9 +40,7 @@ def update_approval_job(*, actor: Actor, job: ApprovalJob, **changes) -> Approva
     return job
 
 
-def _fail_if_stalled(*, actor: Actor, job: ApprovalJob, now: datetime.datetime) -> bool:
-    if job.updated_at >= now - STALLED_AFTER:
-        return False
+def _fail_stalled(*, actor: Actor, job: ApprovalJob, now: datetime.datetime) -> None:
     update_approval_job(
         actor=actor,
         job=job,
@@ -53,7 +48,6 @@ def _fail_if_stalled(*, actor: Actor, job: ApprovalJob, now: datetime.datetime) 
         finished_at=now,
         error="The job stopped without finishing (its worker stopped); the supplement was not approved by it.",
     )
-    return True
 
 
 @audited
@@ -66,16 +60,13 @@ def request_approval(*, actor: Actor, supplement: Supplement, override_reason: s
     """
     from ..tasks import approve_supplement_job  # the task module calls this module
 
-    checked = supplements.check_approval(actor=actor, supplement=supplement, override_reason=override_reason)
     now = timezone.now()
-    pending = pending_approval(supplement=checked.supplement)
-    if pending is not None and not _fail_if_stalled(actor=actor, job=pending, now=now):
-        raise ValidationError(
-            {
-                "status": f"Approval job {pending.pk} for {checked.supplement} is "
-                f"{pending.get_status_display().lower()}; wait until it has finished."
-            }
-        )
+    pending = pending_approval(supplement=supplement)  # before the row lock, which a running job holds
+    if pending is not None:
+        if not is_stalled(pending):
+            supplements.refuse_while_approving(supplement)
+        _fail_stalled(actor=actor, job=pending, now=now)
+    checked = supplements.check_approval(actor=actor, supplement=supplement, override_reason=override_reason)
     job = ApprovalJob(
         supplement=checked.supplement,
         requested_by=actor_user(actor),
@@ -100,16 +91,17 @@ def run_approval_job(*, job_id: int) -> str:
     A job that is not queued (a task run twice) is left as it is. A job whose reviewer's account was deleted
     fails: nobody else's name goes on the approval.
     """
-    job = ApprovalJob.objects.select_related("supplement", "requested_by").get(pk=job_id)
-    if job.status != ApprovalJobStatus.QUEUED:
-        return job.status
-    update_approval_job(
-        actor=WORKER,
-        job=job,
-        status=ApprovalJobStatus.RUNNING,
-        started_at=timezone.now(),
-        progress="Rendering and freezing the documents",
-    )
+    with transaction.atomic():  # the claim: a task run twice at once starts the job once
+        job = ApprovalJob.objects.select_for_update().select_related("supplement", "requested_by").get(pk=job_id)
+        if job.status != ApprovalJobStatus.QUEUED:
+            return job.status
+        update_approval_job(
+            actor=WORKER,
+            job=job,
+            status=ApprovalJobStatus.RUNNING,
+            started_at=timezone.now(),
+            progress="Rendering and freezing the documents",
+        )
     if job.requested_by is not None:
         actor: Actor = job.requested_by
     elif job.requested_by_command:

@@ -18,6 +18,7 @@ from audit.events import record_event
 from .. import signals
 from ..actors import Actor, SystemActor
 from ..models import FiledRecordError, Supplement, SupplementStatus
+from ..selectors.approvals import is_stalled, pending_approval
 
 # Draft -> in review -> approved -> filed, no step skipped; in review and approved may go back to draft.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -47,6 +48,19 @@ def require_permission(actor: Actor, permission: str, what: str) -> None:
     raise PermissionDenied(f"{actor.get_username()} may not {what}: that needs the {permission} permission.")
 
 
+def refuse_while_approving(supplement: Supplement) -> None:
+    """Rule: while its approval job is queued or running, a supplement does not change (the worker approves what
+    the reviewer approved); checked before the row lock, which the running job holds for the whole render."""
+    job = pending_approval(supplement=supplement) if supplement.pk is not None else None
+    if job is not None and not is_stalled(job):
+        raise ValidationError(
+            {
+                "status": f"Approval job {job.pk} for {supplement} is {job.get_status_display().lower()}; "
+                "wait until it has finished."
+            }
+        )
+
+
 def _locked(supplement: Supplement) -> Supplement:
     return Supplement.objects.select_for_update().get(pk=supplement.pk)
 
@@ -55,6 +69,7 @@ def _locked(supplement: Supplement) -> Supplement:
 @transaction.atomic
 def save_supplement(*, actor: Actor, supplement: Supplement) -> Supplement:
     """Create a draft or save staff's changes to one; approved and filed supplements refuse (return to draft)."""
+    refuse_while_approving(supplement)
     stored = _locked(supplement) if supplement.pk is not None else None
     if stored is not None and stored.is_frozen:
         raise FiledRecordError(f"{stored} is {stored.get_status_display().lower()}; return it to draft before editing.")
@@ -101,6 +116,7 @@ def submit_supplement_for_review(*, actor: Actor, supplement: Supplement) -> Sup
 def return_supplement_to_draft(*, actor: Actor, supplement: Supplement, reason: str = "") -> Supplement:
     """Back to draft for changes; receivers of ``supplement_return_to_draft_requested`` may refuse."""
     require_permission(actor, "offerings.review_supplement", "send a supplement back to draft")
+    refuse_while_approving(supplement)
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.DRAFT)
     signals.supplement_return_to_draft_requested.send(Supplement, supplement=supplement, actor=actor)

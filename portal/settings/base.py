@@ -240,7 +240,8 @@ CACHES = {"default": cache_from_env("locmemcache://")}
 RATELIMIT_USE_CACHE = "default"
 # When that cache fails (Redis stopped): serve the link pages uncounted (true, the default: links are unguessable
 # and the limit guards load) or refuse them with 503 (false). Either way delivery.security logs an error.
-RATELIMIT_FAIL_OPEN = env.bool("PORTAL_RATE_LIMIT_FAIL_OPEN", default=True)
+# (django-ratelimit's own RATELIMIT_FAIL_OPEN stays off, so an empty count reaches delivery.throttle, which decides.)
+PORTAL_RATE_LIMIT_FAIL_OPEN = env.bool("PORTAL_RATE_LIMIT_FAIL_OPEN", default=True)
 # The largest acknowledgement POST body, in bytes: a larger one gets 413 before it is read.
 PORTAL_ACKNOWLEDGE_MAX_BYTES = env.int("PORTAL_ACKNOWLEDGE_MAX_BYTES", default=1024)
 # An admin search (?q=) longer than this many characters, or of more terms than this, gets 400 with a message.

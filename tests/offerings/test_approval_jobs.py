@@ -22,7 +22,14 @@ from benchmarks import render_supplements
 from documents import rendering
 from documents.models import SupplementRendition
 from offerings.dossier.importer import import_dossier
-from offerings.models import ApprovalJob, ApprovalJobStatus, Supplement, SupplementStatus
+from offerings.models import (
+    ApprovalJob,
+    ApprovalJobStatus,
+    Supplement,
+    SupplementPartKind,
+    SupplementSection,
+    SupplementStatus,
+)
 from offerings.roles import sync_roles
 from offerings.selectors import approvals as approval_selectors
 from offerings.services import approvals
@@ -154,7 +161,8 @@ def test_a_stalled_job_is_failed_and_the_approval_can_be_asked_for_again(in_revi
     reviewer = _reviewer(django_user_model)
     stalled = approvals.request_approval(actor=reviewer, supplement=in_review)
     ApprovalJob.objects.filter(pk=stalled.pk).update(
-        status=ApprovalJobStatus.RUNNING, updated_at=timezone.now() - approvals.STALLED_AFTER - datetime.timedelta(1)
+        status=ApprovalJobStatus.RUNNING,
+        updated_at=timezone.now() - approval_selectors.STALLED_AFTER - datetime.timedelta(1),
     )
     again = approvals.request_approval(actor=reviewer, supplement=in_review)
     stalled.refresh_from_db()
@@ -169,16 +177,20 @@ def test_a_job_run_twice_approves_once(in_review, django_user_model):
     assert LogEntry.objects.filter(event="approved", object_pk=str(in_review.pk)).count() == 1
 
 
-def test_the_worker_checks_again_and_a_supplement_returned_to_draft_meanwhile_is_not_approved(
-    in_review, django_user_model
-):
+def test_while_its_approval_is_pending_a_supplement_neither_changes_nor_returns_to_draft(in_review, django_user_model):
+    """The worker approves what the reviewer approved: the supplement, its parts and its status stay put."""
+    part = SupplementSection.objects.create(
+        supplement=in_review, part=SupplementPartKind.GENERAL, heading="Before", body="Text."
+    )
     job = approvals.request_approval(actor=_reviewer(django_user_model), supplement=in_review)
-    supplement_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=in_review, reason="One more change.")
-    assert approvals.run_approval_job(job_id=job.pk) == ApprovalJobStatus.FAILED
-    job.refresh_from_db()
-    assert "cannot go from draft to approved" in job.error
-    in_review.refresh_from_db()
-    assert in_review.status == SupplementStatus.DRAFT
+    with pytest.raises(ValidationError, match=f"Approval job {job.pk} .* is queued; wait"):
+        supplement_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=in_review, reason="A change.")
+    with pytest.raises(ValidationError, match=f"Approval job {job.pk} .* is queued; wait"):
+        supplement_services.save_supplement(actor=TEST_ACTOR, supplement=in_review)
+    part.heading = "After"
+    with pytest.raises(ValidationError, match="is being approved"):
+        part.save()
+    assert approvals.run_approval_job(job_id=job.pk) == ApprovalJobStatus.DONE
 
 
 def test_a_reviewer_who_lost_the_role_meanwhile_does_not_approve(in_review, django_user_model):
@@ -274,7 +286,7 @@ def test_killing_the_worker_mid_approval_approves_nothing_and_the_approval_can_b
     assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
     assert ApprovalJob.objects.get(pk=job.pk).status == ApprovalJobStatus.RUNNING  # nobody left to finish it
 
-    ApprovalJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - approvals.STALLED_AFTER)
+    ApprovalJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - approval_selectors.STALLED_AFTER)
     again = approvals.request_approval(actor=reviewer, supplement=supplement, override_reason="Crash test.")
     assert ApprovalJob.objects.get(pk=job.pk).status == ApprovalJobStatus.FAILED
     assert worker("--batch").wait(timeout=300) == 0, log.read_text()

@@ -1,5 +1,5 @@
 """When the cache the link rate limit counts in fails (Redis stopped), the link pages never answer 500: served
-uncounted with RATELIMIT_FAIL_OPEN (the default), else 503 with Retry-After; an error logged, at most once a
+uncounted with PORTAL_RATE_LIMIT_FAIL_OPEN (the default), else 503 with Retry-After; an error logged, at most once a
 minute per process (delivery.throttle)."""
 
 import logging
@@ -50,7 +50,7 @@ def test_with_redis_stopped_the_personal_page_is_served_uncounted_and_the_failur
 
 def test_with_fail_open_off_a_stopped_redis_gets_a_named_503_not_a_500(client, link, stopped_redis, settings):
     settings.PORTAL_LINK_RATE_LIMIT = "60/m"
-    settings.RATELIMIT_FAIL_OPEN = False
+    settings.PORTAL_RATE_LIMIT_FAIL_OPEN = False
     page = client.get(f"/d/{link.token}/")
     public = client.get("/offerings/333-000000/")  # the public pages go through the same limit
     assert page.status_code == public.status_code == 503
@@ -69,5 +69,5 @@ def test_an_empty_count_from_django_ratelimit_is_a_cache_failure_not_a_one_secon
     empty = {"count": 0, "limit": 0, "should_limit": True, "time_left": -1}
     monkeypatch.setattr(throttle, "get_usage", lambda *args, **kwargs: empty)
     assert client.get(f"/d/{link.token}/").status_code == 200
-    settings.RATELIMIT_FAIL_OPEN = False
+    settings.PORTAL_RATE_LIMIT_FAIL_OPEN = False
     assert client.get(f"/d/{link.token}/").status_code == 503
