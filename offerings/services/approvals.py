@@ -92,7 +92,8 @@ def run_approval_job(*, job_id: int) -> str:
     fails: nobody else's name goes on the approval.
     """
     with transaction.atomic():  # the claim: a task run twice at once starts the job once
-        job = ApprovalJob.objects.select_for_update().select_related("supplement", "requested_by").get(pk=job_id)
+        claimed = ApprovalJob.objects.select_for_update(of=("self",))  # the job's row, not its joined ones
+        job = claimed.select_related("supplement", "requested_by").get(pk=job_id)
         if job.status != ApprovalJobStatus.QUEUED:
             return job.status
         update_approval_job(
