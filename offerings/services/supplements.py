@@ -154,21 +154,12 @@ def approve_supplement(*, actor: Actor, supplement: Supplement, override_reason:
     return approve(actor=actor, supplement=supplement, override_reason=override_reason).supplement
 
 
-@dataclass
-class ApprovalCheck:
-    """What an approval weighed before it changes anything: the locked supplement, the findings, the reason."""
-
-    supplement: Supplement
-    findings: list
-    override_reason: str
-    self_approved: bool
-
-
-def check_approval(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> ApprovalCheck:
+def check_approval(*, actor: Actor, supplement: Supplement, override_reason: str = "") -> Approval:
     """Whether ``actor`` may approve the supplement now, changing nothing: the reviewer's permission, a supplement
     in review, maker-checker, the record's own validation and, through ``supplement_approval_requested``, no
     compliance error about it unless ``override_reason`` is given. Raises ``PermissionDenied`` or
-    ``ValidationError`` naming what stands in the way. Locks the supplement's row (call it in a transaction)."""
+    ``ValidationError`` naming what stands in the way. Locks the supplement's row (call it in a transaction);
+    returns the ``Approval`` it would record, with the locked supplement."""
     require_permission(actor, "offerings.review_supplement", "approve a supplement")
     supplement = _locked(supplement)
     _check_transition(supplement, SupplementStatus.APPROVED)
@@ -180,7 +171,7 @@ def check_approval(*, actor: Actor, supplement: Supplement, override_reason: str
         Supplement, supplement=supplement, actor=actor, override_reason=reason
     ):
         findings += weighed or []
-    return ApprovalCheck(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
+    return Approval(supplement=supplement, findings=findings, override_reason=reason, self_approved=self_approved)
 
 
 @audited
@@ -204,12 +195,7 @@ def approve(*, actor: Actor, supplement: Supplement, override_reason: str = "") 
         },
     )
     signals.supplement_approved.send(Supplement, supplement=supplement, actor=actor)
-    return Approval(
-        supplement=supplement,
-        findings=checked.findings,
-        override_reason=checked.override_reason,
-        self_approved=checked.self_approved,
-    )
+    return checked
 
 
 def _set_filing(
