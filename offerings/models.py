@@ -5,6 +5,7 @@ filing chain is PROTECT, and a filed supplement refuses edits and deletes (see `
 prospectus and registration an approved or filed supplement states keep the stated facts (see ``StatedRecord``).
 """
 
+import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 
 from . import validators
 from .domain.dates import long_date
@@ -935,6 +937,20 @@ class ApprovalJobStatus(models.TextChoices):
 
 
 APPROVAL_JOB_PENDING = (ApprovalJobStatus.QUEUED, ApprovalJobStatus.RUNNING)
+# A pending job that has written nothing for this long is taken as stopped (its worker died). Its one long step,
+# the PDF, is bounded by the conversion child's time limit (PORTAL_CONVERT_TIMEOUT_SECONDS, two minutes by default).
+APPROVAL_JOB_STALLED_AFTER = datetime.timedelta(hours=1)
+
+
+class ApprovalJobQuerySet(models.QuerySet):
+    def pending(self):
+        """Queued or running, stalled or not."""
+        return self.filter(status__in=APPROVAL_JOB_PENDING)
+
+    def in_progress(self):
+        """Rule: a job is in progress while it is pending and not stalled; meanwhile its supplement does not change
+        and is not approved again."""
+        return self.pending().filter(updated_at__gte=Now() - APPROVAL_JOB_STALLED_AFTER)
 
 
 class ApprovalJob(models.Model):
@@ -970,6 +986,8 @@ class ApprovalJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(max_length=4000, blank=True, default="", help_text="Why the approval failed.")
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApprovalJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -1022,9 +1040,7 @@ class SupplementPart(models.Model):
         status, approving = (
             Supplement.objects.filter(pk=supplement_id)
             .annotate(
-                approving=models.Exists(
-                    ApprovalJob.objects.filter(supplement=models.OuterRef("pk"), status__in=APPROVAL_JOB_PENDING)
-                )
+                approving=models.Exists(ApprovalJob.objects.in_progress().filter(supplement=models.OuterRef("pk")))
             )
             .values_list("status", "approving")
             .first()

@@ -4,22 +4,25 @@ import datetime
 
 from django.utils import timezone
 
-from ..models import APPROVAL_JOB_PENDING, ApprovalJob, ApprovalJobStatus, Supplement
+from ..models import APPROVAL_JOB_STALLED_AFTER, ApprovalJob, ApprovalJobStatus, Supplement
 
-# A job that has written nothing for this long is taken as stopped (its worker died). Its one long step, the PDF,
-# is bounded by the conversion child's time limit (PORTAL_CONVERT_TIMEOUT_SECONDS, two minutes by default).
-STALLED_AFTER = datetime.timedelta(hours=1)
+STALLED_AFTER = APPROVAL_JOB_STALLED_AFTER
 # A queued job the worker has not started after this long: the supplement's page says the worker may be stopped.
 WAITING_WARN_AFTER = datetime.timedelta(minutes=2)
 
 
 def pending_approval(*, supplement: Supplement) -> ApprovalJob | None:
-    """The supplement's approval job that is queued or running, if any."""
-    return ApprovalJob.objects.filter(supplement=supplement, status__in=APPROVAL_JOB_PENDING).first()
+    """The supplement's approval job that is queued or running, if any (stalled or not)."""
+    return ApprovalJob.objects.pending().filter(supplement=supplement).first()
+
+
+def approval_in_progress(*, supplement: Supplement) -> ApprovalJob | None:
+    """The supplement's job in progress (``ApprovalJobQuerySet.in_progress``: pending and not stalled), if any."""
+    return ApprovalJob.objects.in_progress().filter(supplement=supplement).first()
 
 
 def is_stalled(job: ApprovalJob) -> bool:
-    """A queued or running job silent for ``STALLED_AFTER``: its worker stopped; approving again fails it."""
+    """A pending job silent for ``STALLED_AFTER``: its worker stopped; approving again fails it."""
     return not job.finished and job.updated_at < timezone.now() - STALLED_AFTER
 
 

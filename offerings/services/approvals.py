@@ -22,7 +22,7 @@ from audit.context import audited
 from ..actors import Actor, SystemActor, actor_user
 from ..jobs import error_lines, write_job_step
 from ..models import ApprovalJob, ApprovalJobStatus, Supplement
-from ..selectors.approvals import is_stalled, pending_approval
+from ..selectors.approvals import pending_approval
 from ..signals import SignalActionError
 from . import supplements
 
@@ -61,11 +61,10 @@ def request_approval(*, actor: Actor, supplement: Supplement, override_reason: s
     from ..tasks import approve_supplement_job  # the task module calls this module
 
     now = timezone.now()
-    pending = pending_approval(supplement=supplement)  # before the row lock, which a running job holds
-    if pending is not None:
-        if not is_stalled(pending):
-            supplements.refuse_while_approving(supplement)
-        _fail_stalled(actor=actor, job=pending, now=now)
+    supplements.refuse_while_approving(supplement)  # before the row lock, which a running job holds
+    stalled = pending_approval(supplement=supplement)  # pending and not in progress: its worker stopped
+    if stalled is not None:
+        _fail_stalled(actor=actor, job=stalled, now=now)
     checked = supplements.check_approval(actor=actor, supplement=supplement, override_reason=override_reason)
     job = ApprovalJob(
         supplement=checked.supplement,

@@ -18,7 +18,7 @@ from audit.events import record_event
 from .. import signals
 from ..actors import Actor, SystemActor
 from ..models import FiledRecordError, Supplement, SupplementStatus
-from ..selectors.approvals import is_stalled, pending_approval
+from ..selectors.approvals import approval_in_progress
 
 # Draft -> in review -> approved -> filed, no step skipped; in review and approved may go back to draft.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -51,8 +51,8 @@ def require_permission(actor: Actor, permission: str, what: str) -> None:
 def refuse_while_approving(supplement: Supplement) -> None:
     """Rule: while its approval job is queued or running, a supplement does not change (the worker approves what
     the reviewer approved); checked before the row lock, which the running job holds for the whole render."""
-    job = pending_approval(supplement=supplement) if supplement.pk is not None else None
-    if job is not None and not is_stalled(job):
+    job = approval_in_progress(supplement=supplement) if supplement.pk is not None else None
+    if job is not None:
         raise ValidationError(
             {
                 "status": f"Approval job {job.pk} for {supplement} is {job.get_status_display().lower()}; "

@@ -296,3 +296,21 @@ def test_killing_the_worker_mid_approval_approves_nothing_and_the_approval_can_b
     assert supplement.status == SupplementStatus.APPROVED
     assert SupplementRendition.objects.filter(supplement=supplement).count() == 3
     assert LogEntry.objects.filter(event="approved", object_pk=str(supplement.pk)).count() == 1
+
+
+def test_a_stalled_job_freezes_nothing_the_supplement_returns_to_draft_and_its_parts_change(
+    in_review, django_user_model
+):
+    """One rule (``ApprovalJobQuerySet.in_progress``) for the services and the parts' own guard."""
+    part = SupplementSection.objects.create(
+        supplement=in_review, part=SupplementPartKind.GENERAL, heading="Before", body="Text."
+    )
+    job = approvals.request_approval(actor=_reviewer(django_user_model), supplement=in_review)
+    ApprovalJob.objects.filter(pk=job.pk).update(
+        status=ApprovalJobStatus.RUNNING,
+        updated_at=timezone.now() - approval_selectors.STALLED_AFTER - datetime.timedelta(minutes=1),
+    )
+    supplement_services.return_supplement_to_draft(actor=TEST_ACTOR, supplement=in_review, reason="A change.")
+    part.heading = "After"
+    part.save()
+    assert SupplementSection.objects.get(pk=part.pk).heading == "After"
